@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Align vision representations to human perceptual judgments.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            EmbedCommand.class,
+            DistanceCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,98 @@
+package dev.percept.bench;
+
+import dev.percept.console.Progress;
+import dev.percept.embed.Embedder;
+import dev.percept.embed.Member;
+import dev.percept.embed.Normalization;
+import dev.percept.image.Preprocessing;
+import dev.percept.tensor.Ops;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Embedding throughput of one backbone: the network alone on ready pixels, then the whole path
+ * from JPEG files (decode, resize, normalise, network) as {@code percept embed} runs it.
+ */
+public final class EmbedBenchmark {
+    private EmbedBenchmark() {}
+
+    public record Result(int batch, int threads, String precision, double networkImagesPerSecond,
+            double endToEndImagesPerSecond, long peakRssBytes) {}
+
+    public static Result run(Member member, int batch, int threads, double seconds, Path workDir) {
+        Preprocessing p = member.preprocessing();
+        double network;
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor pixels = torch.randn(batch, 3, p.height(), p.width());
+            for (int i = 0; i < 2; i++) { // warm-up: oneDNN picks and caches its kernels
+                run(member, pixels);
+            }
+            long start = System.nanoTime();
+            int images = 0;
+            do {
+                run(member, pixels);
+                images += batch;
+            } while (System.nanoTime() - start < seconds * 1e9 || images < 3 * batch);
+            network = images / ((System.nanoTime() - start) / 1e9);
+        }
+        List<Path> files = photos(workDir, 4 * batch, new Random(1234));
+        double endToEnd;
+        try (Embedder embedder = new Embedder(List.of(member), Normalization.NONE, batch)) {
+            embedder.embed(files.subList(0, batch), (i, rows) -> {}, Progress.silent());
+            long start = System.nanoTime();
+            int images = 0;
+            do {
+                embedder.embed(files, (i, rows) -> {}, Progress.silent());
+                images += files.size();
+            } while (System.nanoTime() - start < seconds * 1e9);
+            endToEnd = images / ((System.nanoTime() - start) / 1e9);
+        }
+        return new Result(batch, threads, member.backbone().precision().toString(), network, endToEnd, PeakMemory.bytes());
+    }
+
+    private static void run(Member member, Tensor pixels) {
+        try (PointerScope scope = new PointerScope()) {
+            Ops.toFloats(member.backbone().features(pixels, member.features()));
+        }
+    }
+
+    /** Synthetic 640x480 JPEG photos (gradients and shapes), as a camera-sized workload. */
+    static List<Path> photos(Path dir, int count, Random random) {
+        try {
+            Files.createDirectories(dir);
+            List<Path> out = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = img.createGraphics();
+                g.setPaint(new GradientPaint(0, 0, new Color(random.nextInt()), 640, 480, new Color(random.nextInt())));
+                g.fillRect(0, 0, 640, 480);
+                for (int k = 0; k < 12; k++) {
+                    g.setColor(new Color(random.nextInt()));
+                    g.fillOval(random.nextInt(600), random.nextInt(440), 20 + random.nextInt(200), 20 + random.nextInt(200));
+                }
+                g.dispose();
+                Path file = dir.resolve(String.format("photo_%03d.jpg", i));
+                ImageIO.write(img, "jpg", file.toFile());
+                out.add(file);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

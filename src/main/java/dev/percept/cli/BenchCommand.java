@@ -1,0 +1,83 @@
+package dev.percept.cli;
+
+import dev.percept.bench.EmbedBenchmark;
+import dev.percept.embed.Member;
+import dev.percept.image.Preprocessing;
+import dev.percept.model.Backbone;
+import dev.percept.model.ModelLoader;
+import dev.percept.model.RandomWeights;
+import dev.percept.model.VitConfig;
+import dev.percept.model.layout.Layout;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Engine;
+import dev.percept.tensor.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
+        subcommands = {BenchCommand.Embed.class})
+final class BenchCommand {
+
+    /** The model name that stands for a randomly initialised ViT-B/16 (no download needed). */
+    static final String RANDOM_VIT_B16 = "random-vit-b16";
+
+    @Command(name = "embed", mixinStandardHelpOptions = true,
+            description = "Images/s of the network alone and of the whole embed path (JPEG decode, resize, "
+                    + "network), and peak memory. --model " + RANDOM_VIT_B16 + " uses random ViT-B/16 weights.")
+    static final class Embed implements Callable<Integer> {
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--seconds", defaultValue = "20", paramLabel = "S",
+                description = "Time budget of each of the two measurements. Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Member> members = model.model.equals(RANDOM_VIT_B16) ? List.of(randomVitB16()) : model.open();
+            if (members.size() != 1) {
+                throw new dev.percept.PerceptException("bench embed measures one model, not an ensemble");
+            }
+            Path work = Files.createTempDirectory("percept-bench");
+            try {
+                EmbedBenchmark.Result r = EmbedBenchmark.run(members.get(0), batch, Engine.threads(), seconds, work);
+                System.out.printf(Locale.ROOT,
+                        "model %s, batch %d, threads %d, precision %s%n"
+                                + "network only:            %.2f images/s%n"
+                                + "with decode+preprocess:  %.2f images/s%n"
+                                + "peak memory (RSS):       %.0f MB%n",
+                        model.model, r.batch(), r.threads(), r.precision(), r.networkImagesPerSecond(),
+                        r.endToEndImagesPerSecond(), r.peakRssBytes() / 1e6);
+                System.out.printf(Locale.ROOT,
+                        "{\"images_per_s\": %.3f, \"end_to_end_images_per_s\": %.3f, \"peak_rss_mb\": %.0f, "
+                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\"}%n",
+                        r.networkImagesPerSecond(), r.endToEndImagesPerSecond(), r.peakRssBytes() / 1e6,
+                        r.threads(), r.batch(), r.precision());
+            } finally {
+                try (var files = Files.walk(work)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+                members.forEach(m -> m.backbone().close());
+            }
+            return 0;
+        }
+
+        private Member randomVitB16() {
+            Engine.start(model.threads);
+            VitConfig config = RandomWeights.vitB16();
+            Preprocessing pre = Preprocessing.dreamsim(224, Layout.IMAGENET_MEAN, Layout.IMAGENET_STD);
+            Backbone b = ModelLoader.fromWeights(RANDOM_VIT_B16, config, RandomWeights.of(config, 1234), pre,
+                    Precision.parse(model.precision), ComputeDevice.parse(model.device));
+            return new Member(b, pre, b.defaultFeatures());
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.percept.embed;
+
+import dev.percept.PerceptException;
+import dev.percept.console.Progress;
+import dev.percept.image.ImageDecoder;
+import dev.percept.image.Preprocessing;
+import dev.percept.image.RgbImage;
+import dev.percept.model.FeatureMode;
+import dev.percept.tensor.Ops;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Embeds images in batches with one backbone or an ensemble. Images of the next batch are decoded
+ * and preprocessed on a worker thread while the current batch runs through the network; each
+ * batch's native memory is released as soon as its rows are copied out.
+ */
+public final class Embedder implements AutoCloseable {
+    private final List<Member> members;
+    private final Normalization normalization;
+    private final int batchSize;
+    private final ExecutorService decoders = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "percept-decode");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Receives each batch's feature rows in input order. */
+    @FunctionalInterface
+    public interface RowSink {
+        void accept(int firstIndex, float[][] rows);
+    }
+
+    public Embedder(List<Member> members, Normalization normalization, int batchSize) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no members");
+        }
+        if (batchSize <= 0) {
+            throw new PerceptException("--batch must be positive, got " + batchSize);
+        }
+        if (members.size() > 1 && members.stream().anyMatch(m -> m.features() == FeatureMode.PATCH_TOKENS)) {
+            throw new PerceptException("patch_tokens is for single models; an ensemble concatenates vectors");
+        }
+        if (normalization != Normalization.NONE && members.get(0).features() == FeatureMode.PATCH_TOKENS) {
+            throw new PerceptException("--normalize applies to feature vectors, not to patch_tokens grids");
+        }
+        this.members = List.copyOf(members);
+        this.normalization = normalization;
+        this.batchSize = batchSize;
+    }
+
+    /** Shape of one image's output row: the members' features concatenated. */
+    public long[] rowShape() {
+        if (members.size() == 1) {
+            return members.get(0).featureShape();
+        }
+        return new long[] {members.stream().mapToLong(m -> m.featureShape()[0]).sum()};
+    }
+
+    public int rowLength() {
+        return (int) Arrays.stream(rowShape()).reduce(1, (a, b) -> a * b);
+    }
+
+    /** Embeds every image, in order, handing rows to {@code sink} batch by batch. */
+    public void embed(List<Path> images, RowSink sink, Progress progress) {
+        if (images.isEmpty()) {
+            return;
+        }
+        CompletableFuture<Batch> next = prepare(images, 0);
+        for (int start = 0; start < images.size(); start += batchSize) {
+            Batch batch = await(next);
+            int following = start + batchSize;
+            next = following < images.size() ? prepare(images, following) : null;
+            sink.accept(start, run(batch));
+            progress.advance(batch.size);
+        }
+    }
+
+    /** One image's row. */
+    public float[] embed(Path image) {
+        return run(await(prepare(List.of(image), 0)))[0];
+    }
+
+    /** 1 - cos(a, b), in double precision. */
+    public static double cosineDistance(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return 1 - dot / Math.sqrt(na * nb);
+    }
+
+    /** The prepared batch, with a decoding failure rethrown as itself (it names the file). */
+    private static Batch await(CompletableFuture<Batch> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Decodes and preprocesses one batch, once per distinct preprocessing among the members. */
+    private CompletableFuture<Batch> prepare(List<Path> images, int start) {
+        List<Path> slice = images.subList(start, Math.min(images.size(), start + batchSize));
+        return CompletableFuture.supplyAsync(() -> {
+            Map<Preprocessing, float[]> pixels = new HashMap<>();
+            for (Member m : members) {
+                pixels.computeIfAbsent(m.preprocessing(), p -> new float[slice.size() * p.height() * p.width() * 3]);
+            }
+            for (int i = 0; i < slice.size(); i++) {
+                RgbImage image = ImageDecoder.decode(slice.get(i));
+                for (Map.Entry<Preprocessing, float[]> e : pixels.entrySet()) {
+                    float[] chw = e.getKey().apply(image);
+                    System.arraycopy(chw, 0, e.getValue(), i * chw.length, chw.length);
+                }
+            }
+            return new Batch(slice.size(), pixels);
+        }, decoders);
+    }
+
+    private record Batch(int size, Map<Preprocessing, float[]> pixels) {}
+
+    private float[][] run(Batch batch) {
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            List<Tensor> parts = new ArrayList<>();
+            for (Member m : members) {
+                Preprocessing p = m.preprocessing();
+                Tensor pixels = Ops.floats(batch.pixels.get(p), batch.size, 3, p.height(), p.width());
+                parts.add(m.backbone().features(pixels, m.features()).reshape(batch.size, -1));
+            }
+            Tensor rows = parts.size() == 1 ? parts.get(0) : Ops.cat(1, parts.toArray(Tensor[]::new));
+            float[] flat = Ops.toFloats(normalization.apply(rows));
+            int width = flat.length / batch.size;
+            float[][] out = new float[batch.size][];
+            for (int i = 0; i < batch.size; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        decoders.shutdownNow();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.percept.embed;
+
+import dev.percept.PerceptException;
+import dev.percept.hub.KnownModel;
+import dev.percept.hub.KnownModels;
+import dev.percept.hub.ModelStore;
+import dev.percept.image.Preprocessing;
+import dev.percept.model.Backbone;
+import dev.percept.model.FeatureMode;
+import dev.percept.model.ModelLoader;
+import dev.percept.model.VitConfig.Activation;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a user asked for with {@code --model} and its companion options, resolved into loaded
+ * {@link Member}s. {@code spec} is a folder, a known name, or a comma-separated list of either (an
+ * ensemble; the known name {@code ensemble} expands to DreamSim's members).
+ *
+ * @param features null for each member's default (embedding with a projection, else cls)
+ * @param imageSize 0 to keep the model folder's size
+ * @param upstreamCrop resize the shorter side and centre-crop instead of DreamSim's squash
+ * @param activation null to keep the checkpoint's (or the known name's)
+ */
+public record ModelRequest(
+        String spec,
+        FeatureMode features,
+        Precision precision,
+        ComputeDevice device,
+        int imageSize,
+        boolean upstreamCrop,
+        Activation activation) {
+
+    /** Loads every member; on failure, closes what was already loaded. */
+    public List<Member> open(ModelStore store, KnownModels known) {
+        List<String> names = expand(spec, known);
+        List<Member> members = new ArrayList<>();
+        try {
+            for (String name : names) {
+                Activation act = activation != null ? activation : knownActivation(name, known);
+                Path folder = store.resolve(name);
+                Backbone backbone = ModelLoader.load(folder, act, precision, device);
+                members.add(new Member(backbone, preprocessing(backbone), features != null ? features : backbone.defaultFeatures()));
+            }
+            return members;
+        } catch (RuntimeException e) {
+            members.forEach(m -> m.backbone().close());
+            throw e;
+        }
+    }
+
+    private Preprocessing preprocessing(Backbone backbone) {
+        Preprocessing p = backbone.preprocessing();
+        if (imageSize > 0) {
+            p = p.withSize(imageSize);
+        }
+        return upstreamCrop ? p.withCenterCrop() : p;
+    }
+
+    private static List<String> expand(String spec, KnownModels known) {
+        List<String> names = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                throw new PerceptException("--model '" + spec + "' has an empty entry");
+            }
+            KnownModel k = Files.isDirectory(Path.of(name)) ? null : known.find(name).orElse(null);
+            names.addAll(k != null && k.isEnsemble() ? k.members() : List.of(name));
+        }
+        return names;
+    }
+
+    private static Activation knownActivation(String name, KnownModels known) {
+        if (Files.isDirectory(Path.of(name))) {
+            return null;
+        }
+        return known.find(name)
+                .map(KnownModel::activation)
+                .map(a -> a.equals(KnownModel.QUICK_GELU) ? Activation.QUICK_GELU : Activation.GELU)
+                .orElse(null);
+    }
+
+    /** Parses an --activation value. */
+    public static Activation parseActivation(String s) {
+        return switch (s) {
+            case "gelu" -> Activation.GELU;
+            case "quick_gelu" -> Activation.QUICK_GELU;
+            default -> throw new PerceptException("--activation must be gelu or quick_gelu, not " + s);
+        };
+    }
+
+    static String describe(List<Member> members) {
+        return String.join(",", Arrays.asList(members.stream().map(m -> m.backbone().name()).toArray(String[]::new)));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.percept.model;
+
+import dev.percept.image.Preprocessing;
+import dev.percept.tensor.Ops;
+import dev.percept.tensor.Precision;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A loaded model ready to embed: the transformer, the preprocessing its folder declares, and the
+ * feature each family uses by default (the projected embedding where there is a projection,
+ * else the class token).
+ */
+public final class Backbone implements AutoCloseable {
+    private final String name;
+    private final String layout;
+    private final VisionTransformer vit;
+    private final Preprocessing preprocessing;
+    private final Precision precision;
+
+    Backbone(String name, String layout, VisionTransformer vit, Preprocessing preprocessing, Precision precision) {
+        this.name = name;
+        this.layout = layout;
+        this.vit = vit;
+        this.preprocessing = preprocessing;
+        this.precision = precision;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String layout() {
+        return layout;
+    }
+
+    public VitConfig config() {
+        return vit.config();
+    }
+
+    public VisionTransformer transformer() {
+        return vit;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public FeatureMode defaultFeatures() {
+        return vit.config().hasProjection() ? FeatureMode.EMBEDDING : FeatureMode.CLS;
+    }
+
+    /**
+     * Features of a batch of normalised pixels [B, 3, H, W] as a float32 tensor: [B, dim], or [B,
+     * gh, gw, D] for {@link FeatureMode#PATCH_TOKENS}.
+     */
+    public Tensor features(Tensor pixels, FeatureMode mode) {
+        Tensor tokens = vit.forward(pixels);
+        long batch = tokens.size(0);
+        int prefix = vit.prefixTokens();
+        long patches = tokens.size(1) - prefix;
+        Tensor cls = tokens.select(1, 0);
+        Tensor out = switch (mode) {
+            case CLS -> cls;
+            case CLS_NORMED -> vit.finalNorm(cls);
+            case EMBEDDING -> vit.project(vit.finalNorm(cls));
+            case PATCH_MEAN -> patchMean(tokens, prefix, patches);
+            case CLS_PATCH -> Ops.cat(1, cls.to(ScalarType.Float), patchMean(tokens, prefix, patches));
+            case PATCH_TOKENS -> tokens.narrow(1, prefix, patches)
+                    .reshape(batch, pixels.size(2) / vit.config().patch(), pixels.size(3) / vit.config().patch(), -1);
+        };
+        return out.to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Float).contiguous();
+    }
+
+    /** Mean over patch tokens, accumulated in float32 whatever the working precision. */
+    private static Tensor patchMean(Tensor tokens, int prefix, long patches) {
+        return tokens.narrow(1, prefix, patches).to(ScalarType.Float).mean(1);
+    }
+
+    @Override
+    public void close() {
+        vit.close();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.percept.model;
+
+import dev.percept.image.Preprocessing;
+import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.layout.Layout;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Precision;
+import java.nio.file.Path;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** Opens a model folder in any supported upstream layout as a ready-to-run {@link Backbone}. */
+public final class ModelLoader {
+    private ModelLoader() {}
+
+    /**
+     * @param activation overrides the checkpoint's activation (open_clip weights don't record it),
+     *     or null to take it from the config
+     */
+    public static Backbone load(Path folder, Activation activation, Precision precision, ComputeDevice device) {
+        Checkpoint checkpoint = Checkpoint.open(folder);
+        Layout.Plan plan = Layout.detect(checkpoint).plan(checkpoint, activation);
+        Map<String, Tensor> weights = plan.keys().load(checkpoint);
+        VisionTransformer vit = new VisionTransformer(plan.config(), weights, precision, device);
+        return new Backbone(
+                folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+                plan.layout(),
+                vit,
+                InputDefaults.of(checkpoint, plan),
+                precision.resolve(device));
+    }
+
+    /** A backbone from canonical weights already in memory (benchmarks, tests). */
+    public static Backbone fromWeights(
+            String name, VitConfig config, Map<String, Tensor> weights, Preprocessing preprocessing,
+            Precision precision, ComputeDevice device) {
+        VisionTransformer vit = new VisionTransformer(config, weights, precision, device);
+        return new Backbone(name, "in-memory", vit, preprocessing, precision.resolve(device));
+    }
+}

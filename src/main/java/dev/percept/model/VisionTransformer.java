@@ -1,0 +1,237 @@
+package dev.percept.model;
+
+import dev.percept.PerceptException;
+import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Ops;
+import dev.percept.tensor.Precision;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * One Vision Transformer for every family (DINO, DINOv2, CLIP, OpenCLIP, SynCLR): the options in
+ * {@link VitConfig} select class/register tokens, ln_pre, LayerScale, the activation and the
+ * projection. Weights come in under canonical (timm-style) names; the layouts in {@code
+ * dev.percept.model.layout} map each upstream format onto them.
+ *
+ * <p>Frozen weights are cast once to the working precision; the position embedding stays in
+ * float32 so that resampling it to another grid is as exact as upstream's.
+ */
+public final class VisionTransformer implements AutoCloseable {
+    private final VitConfig config;
+    private final Device device;
+    private final ScalarType dtype;
+    private final Linear patchEmbed;
+    private final Tensor classToken;
+    private final Tensor registerTokens;
+    private final Tensor posEmbed;
+    private final LayerNorm normPre;
+    private final List<Block> blocks;
+    private final LayerNorm norm;
+    private final Linear head;
+    private final List<Tensor> owned = new ArrayList<>();
+
+    /**
+     * @param weights canonical name to float32 CPU tensor; the constructor takes ownership and
+     *     closes them
+     */
+    public VisionTransformer(VitConfig config, Map<String, Tensor> weights, Precision precision, ComputeDevice where) {
+        this.config = config;
+        this.device = where.torchDevice();
+        this.dtype = precision.resolve(where).scalarType();
+        Map<String, Tensor> w = new HashMap<>(weights);
+        this.posEmbed = take(w, "pos_embed", ScalarType.Float);
+        this.patchEmbed = new Linear(take(w, "patch_embed.proj.weight"), takeOptional(w, "patch_embed.proj.bias"));
+        this.classToken = take(w, "cls_token");
+        this.registerTokens = config.registers() > 0 ? take(w, "reg_token") : null;
+        this.normPre = config.preNorm() ? layerNorm(w, "norm_pre") : null;
+        this.blocks = new ArrayList<>(config.layers());
+        for (int i = 0; i < config.layers(); i++) {
+            String p = "blocks." + i + ".";
+            blocks.add(new Block(
+                    layerNorm(w, p + "norm1"),
+                    new Linear(take(w, p + "attn.qkv.weight"), takeOptional(w, p + "attn.qkv.bias")),
+                    linear(w, p + "attn.proj"),
+                    config.layerScale() ? take(w, p + "ls1.gamma") : null,
+                    layerNorm(w, p + "norm2"),
+                    linear(w, p + "mlp.fc1"),
+                    linear(w, p + "mlp.fc2"),
+                    config.layerScale() ? take(w, p + "ls2.gamma") : null));
+        }
+        this.norm = layerNorm(w, "norm");
+        this.head = config.hasProjection() ? new Linear(take(w, "head.weight"), null) : null;
+        if (!w.isEmpty()) {
+            throw new IllegalArgumentException("weights not used by the model: " + w.keySet());
+        }
+    }
+
+    public VitConfig config() {
+        return config;
+    }
+
+    /** Tokens before the patch tokens: the class token and any registers. */
+    public int prefixTokens() {
+        return 1 + config.registers();
+    }
+
+    /**
+     * The last block's output, before the final norm: [B, prefix + gh * gw, D] in the working
+     * precision, for normalised pixels [B, 3, H, W] (float32, any device).
+     */
+    public Tensor forward(Tensor pixels) {
+        long batch = pixels.size(0);
+        long gh = pixels.size(2) / config.patch();
+        long gw = pixels.size(3) / config.patch();
+        if (gh == 0 || gw == 0) {
+            throw new PerceptException("input " + pixels.size(2) + "x" + pixels.size(3)
+                    + " is smaller than one " + config.patch() + "-pixel patch");
+        }
+        Tensor x = Ops.patchify(pixels.to(device, dtype), patchEmbed.weight, patchEmbed.bias, config.patch())
+                .flatten(2, 3)
+                .transpose(1, 2);
+        x = Ops.cat(1, classToken.expand(batch, -1, -1), x).add(positionEmbedding(gh, gw));
+        if (registerTokens != null) {
+            // Registers carry no position: they go in after the embedding is added.
+            x = Ops.cat(1, x.narrow(1, 0, 1), registerTokens.expand(batch, -1, -1), x.narrow(1, 1, gh * gw));
+        }
+        if (normPre != null) {
+            x = normPre.apply(x);
+        }
+        for (Block block : blocks) {
+            x = block.apply(x);
+        }
+        return x;
+    }
+
+    /** The final LayerNorm, applied to every token. */
+    public Tensor finalNorm(Tensor tokens) {
+        return norm.apply(tokens);
+    }
+
+    /** The visual projection of final-normed class tokens [B, D] to [B, projectionDim]. */
+    public Tensor project(Tensor normedClassTokens) {
+        if (head == null) {
+            throw new PerceptException("this model has no visual projection (only CLIP and OpenCLIP do); "
+                    + "use --features cls or cls_normed");
+        }
+        return head.apply(normedClassTokens);
+    }
+
+    /** The position embedding for a gh x gw patch grid, resampled if the grid differs. */
+    private Tensor positionEmbedding(long gh, long gw) {
+        int m = config.grid();
+        if (gh == m && gw == m) {
+            return posEmbed.to(dtype);
+        }
+        long d = config.hidden();
+        Tensor patchPos = posEmbed.narrow(1, 1, (long) m * m).reshape(1, m, m, d).permute(0, 3, 1, 2);
+        boolean offset = config.posEmbedResize() == PosEmbedResize.SCALE_WITH_OFFSET;
+        double scaleH = offset ? (gh + 0.1) / m : Double.NaN;
+        double scaleW = offset ? (gw + 0.1) / m : Double.NaN;
+        Tensor resized = Ops.resizeBicubic(patchPos, gh, gw, scaleH, scaleW)
+                .permute(0, 2, 3, 1)
+                .reshape(1, gh * gw, d);
+        return Ops.cat(1, posEmbed.narrow(1, 0, 1), resized).to(dtype);
+    }
+
+    private Tensor activation(Tensor x) {
+        return config.activation() == Activation.QUICK_GELU ? Ops.quickGelu(x) : Ops.gelu(x);
+    }
+
+    @Override
+    public void close() {
+        owned.forEach(Tensor::close);
+        owned.clear();
+    }
+
+    // ---- weights ----
+
+    private Tensor take(Map<String, Tensor> w, String name) {
+        return take(w, name, dtype);
+    }
+
+    private Tensor take(Map<String, Tensor> w, String name, ScalarType type) {
+        Tensor source = w.remove(name);
+        if (source == null) {
+            throw new IllegalArgumentException("missing canonical weight " + name);
+        }
+        Tensor t = source.to(device, type).contiguous();
+        source.close(); // drops only this handle; t keeps the storage if no copy was needed
+        owned.add(t);
+        return t;
+    }
+
+    private Tensor takeOptional(Map<String, Tensor> w, String name) {
+        return w.containsKey(name) ? take(w, name) : null;
+    }
+
+    private Linear linear(Map<String, Tensor> w, String prefix) {
+        return new Linear(take(w, prefix + ".weight"), takeOptional(w, prefix + ".bias"));
+    }
+
+    private LayerNorm layerNorm(Map<String, Tensor> w, String prefix) {
+        return new LayerNorm(take(w, prefix + ".weight"), take(w, prefix + ".bias"), config.eps());
+    }
+
+    // ---- building blocks ----
+
+    record Linear(Tensor weight, Tensor bias) {
+        Tensor apply(Tensor x) {
+            return Ops.linear(x, weight, bias);
+        }
+    }
+
+    record LayerNorm(Tensor weight, Tensor bias, double eps) {
+        Tensor apply(Tensor x) {
+            return Ops.layerNorm(x, weight, bias, eps);
+        }
+    }
+
+    /** A pre-norm transformer block: x + ls1 * attn(norm1(x)), then x + ls2 * mlp(norm2(x)). */
+    private final class Block {
+        final LayerNorm norm1;
+        final Linear qkv;
+        final Linear proj;
+        final Tensor ls1;
+        final LayerNorm norm2;
+        final Linear fc1;
+        final Linear fc2;
+        final Tensor ls2;
+
+        Block(LayerNorm norm1, Linear qkv, Linear proj, Tensor ls1, LayerNorm norm2, Linear fc1, Linear fc2, Tensor ls2) {
+            this.norm1 = norm1;
+            this.qkv = qkv;
+            this.proj = proj;
+            this.ls1 = ls1;
+            this.norm2 = norm2;
+            this.fc1 = fc1;
+            this.fc2 = fc2;
+            this.ls2 = ls2;
+        }
+
+        Tensor apply(Tensor x) {
+            x = x.add(scaled(ls1, attention(norm1.apply(x))));
+            return x.add(scaled(ls2, fc2.apply(activation(fc1.apply(norm2.apply(x))))));
+        }
+
+        Tensor attention(Tensor x) {
+            long b = x.size(0);
+            long t = x.size(1);
+            Tensor heads = qkv.apply(x)
+                    .view(b, t, 3, config.heads(), config.headDim())
+                    .permute(2, 0, 3, 1, 4);
+            Tensor out = Ops.attention(heads.select(0, 0), heads.select(0, 1), heads.select(0, 2));
+            return proj.apply(out.transpose(1, 2).reshape(b, t, config.hidden()));
+        }
+
+        private Tensor scaled(Tensor gamma, Tensor x) {
+            return gamma == null ? x : x.mul(gamma);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.percept.model.layout;
+
+import dev.percept.PerceptException;
+import dev.percept.model.Checkpoint;
+import dev.percept.tensor.Ops;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * How one upstream layout's tensors become the model's canonical tensors: which source keys are
+ * expected with which shapes, how they combine (fused q/k/v, transposed projections, reshaped
+ * tokens), and which keys are known but unused. {@link #check} reports every missing,
+ * unexpected and mis-shaped key in one error before any weight is read.
+ */
+public final class KeyMap {
+    private final List<Rule> rules = new ArrayList<>();
+    private final List<Predicate<String>> ignored = new ArrayList<>();
+
+    private record Source(String key, long[] shape) {}
+
+    private record Rule(String target, List<Source> sources, Function<List<Tensor>, Tensor> build) {}
+
+    /** {@code target} is {@code source} as is. */
+    public KeyMap copy(String target, String source, long... shape) {
+        rules.add(new Rule(target, List.of(new Source(source, shape)), ts -> ts.get(0)));
+        return this;
+    }
+
+    /** {@code target} is {@code source} (of {@code sourceShape}) reshaped to {@code targetShape}. */
+    public KeyMap reshape(String target, String source, long[] sourceShape, long... targetShape) {
+        rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).reshape(targetShape)));
+        return this;
+    }
+
+    /** {@code target} is the transpose of a 2-d {@code source} (stored as x @ W, used as W x). */
+    public KeyMap transpose(String target, String source, long... sourceShape) {
+        rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).t().contiguous()));
+        return this;
+    }
+
+    /** {@code target} is the concatenation along dim 0 of the sources, each of {@code shape}. */
+    public KeyMap fuse(String target, long[] shape, String... sources) {
+        List<Source> list = Arrays.stream(sources).map(k -> new Source(k, shape)).toList();
+        rules.add(new Rule(target, list, ts -> Ops.cat(0, ts.toArray(Tensor[]::new))));
+        return this;
+    }
+
+    /** Keys matching this are part of the layout but not of the vision model (text tower, heads). */
+    public KeyMap ignore(Predicate<String> keys) {
+        ignored.add(keys);
+        return this;
+    }
+
+    /** Fails with one message listing every missing, unexpected and mis-shaped key. */
+    public void check(Checkpoint checkpoint) {
+        Map<String, long[]> present = checkpoint.shapes();
+        List<String> missing = new ArrayList<>();
+        List<String> misshaped = new ArrayList<>();
+        TreeSet<String> expected = new TreeSet<>();
+        for (Rule rule : rules) {
+            for (Source s : rule.sources) {
+                expected.add(s.key);
+                long[] actual = present.get(s.key);
+                if (actual == null) {
+                    missing.add(s.key);
+                } else if (!Arrays.equals(actual, s.shape)) {
+                    misshaped.add(s.key + " has shape " + Arrays.toString(actual) + ", expected " + Arrays.toString(s.shape));
+                }
+            }
+        }
+        List<String> unexpected = present.keySet().stream()
+                .filter(k -> !expected.contains(k) && ignored.stream().noneMatch(p -> p.test(k)))
+                .sorted()
+                .toList();
+        if (missing.isEmpty() && misshaped.isEmpty() && unexpected.isEmpty()) {
+            return;
+        }
+        StringBuilder msg = new StringBuilder("checkpoint " + checkpoint.describe() + " does not match its layout:");
+        section(msg, "missing keys", missing);
+        section(msg, "unexpected keys", unexpected);
+        section(msg, "mis-shaped keys", misshaped);
+        throw new PerceptException(msg.toString());
+    }
+
+    /** Reads and combines every source: canonical name to float32 CPU tensor. */
+    public Map<String, Tensor> load(Checkpoint checkpoint) {
+        check(checkpoint);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Rule rule : rules) {
+            List<Tensor> parts = rule.sources.stream().map(s -> checkpoint.load(s.key)).toList();
+            Tensor built = rule.build.apply(parts);
+            parts.stream().filter(p -> p != built).forEach(Tensor::close);
+            out.put(rule.target, built);
+        }
+        return out;
+    }
+
+    private static void section(StringBuilder msg, String title, List<String> keys) {
+        if (!keys.isEmpty()) {
+            msg.append("\n  ").append(keys.size()).append(' ').append(title).append(':');
+            keys.forEach(k -> msg.append("\n    ").append(k));
+        }
+    }
+}

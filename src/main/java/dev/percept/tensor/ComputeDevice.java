@@ -1,0 +1,35 @@
+package dev.percept.tensor;
+
+import dev.percept.PerceptException;
+import java.util.Locale;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+
+/** Where tensors live: the CPU, or a CUDA GPU when the CUDA natives are on the class path. */
+public enum ComputeDevice {
+    CPU,
+    CUDA;
+
+    public boolean isCuda() {
+        return this == CUDA;
+    }
+
+    /** The libtorch device; checks that CUDA is really usable before anything is moved there. */
+    public Device torchDevice() {
+        if (this == CUDA && !torch.cuda_is_available()) {
+            throw new PerceptException(
+                    "--device cuda: no usable CUDA device. Build with `./mvnw -Pcuda package` "
+                            + "(CUDA natives) and install CUDA 13.1 and cuDNN 9.19; see README, section GPU");
+        }
+        return new Device(this == CUDA ? "cuda" : "cpu");
+    }
+
+    public static ComputeDevice parse(String s) {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.percept.tensor;
+
+import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The few tensor operations the models use, over the verbose JavaCPP mirror of libtorch. Every
+ * returned tensor belongs to the innermost open {@code PointerScope}, if any.
+ */
+public final class Ops {
+    private Ops() {}
+
+    /** A new CPU float32 tensor holding a copy of {@code data}. */
+    public static Tensor floats(float[] data, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+        t.data_ptr_float().put(data);
+        return t;
+    }
+
+    /** A new CPU tensor of {@code type} holding a copy of little-endian raw bytes. */
+    public static Tensor fromBytes(ByteBuffer bytes, ScalarType type, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(type), new MemoryFormatOptional());
+        long n = bytes.remaining();
+        if (t.nbytes() != n) {
+            throw new IllegalArgumentException("byte count " + n + " does not fill a " + type + " tensor of " + t.nbytes());
+        }
+        try (BytePointer src = new BytePointer(bytes.slice())) {
+            Pointer.memcpy(t.data_ptr(), src, n);
+        }
+        return t;
+    }
+
+    /** The values of a tensor as a Java array (copied to CPU float32 first if needed). */
+    public static float[] toFloats(Tensor t) {
+        Tensor f = t.to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Float).contiguous();
+        float[] out = new float[(int) f.numel()];
+        FloatPointer p = f.data_ptr_float();
+        p.get(out);
+        return out;
+    }
+
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
+    }
+
+    public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return torch.layer_norm(
+                x, new long[] {x.size(-1)}, new TensorOptional(weight), new TensorOptional(bias), eps, false);
+    }
+
+    /** Exact (erf) GELU. */
+    public static Tensor gelu(Tensor x) {
+        return torch.gelu(x);
+    }
+
+    /** OpenAI CLIP's approximation: x * sigmoid(1.702 x). */
+    public static Tensor quickGelu(Tensor x) {
+        return x.mul(torch.sigmoid(x.mul(new Scalar(1.702))));
+    }
+
+    /** Fused softmax(q k^T / sqrt(d)) v over [B, heads, T, d] tensors. */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v) {
+        return torch.scaled_dot_product_attention(q, k, v);
+    }
+
+    /** Non-overlapping patch projection: a convolution with kernel = stride = patch. */
+    public static Tensor patchify(Tensor pixels, Tensor weight, Tensor bias, long patch) {
+        TensorOptional b = bias == null ? new TensorOptional() : new TensorOptional(bias);
+        return torch.conv2d(pixels, weight, b, new long[] {patch, patch}, new long[] {0, 0}, new long[] {1, 1}, 1);
+    }
+
+    /**
+     * Bicubic resampling of a [N, C, H, W] tensor (align_corners false, no antialias) to
+     * {@code h x w}. With {@code scaleH}/{@code scaleW} given (not NaN), source coordinates use
+     * 1/scale as PyTorch does for {@code interpolate(scale_factor=...)}; otherwise in/out sizes.
+     */
+    public static Tensor resizeBicubic(Tensor x, long h, long w, double scaleH, double scaleW) {
+        DoubleOptional sh = Double.isNaN(scaleH) ? new DoubleOptional() : new DoubleOptional(scaleH);
+        DoubleOptional sw = Double.isNaN(scaleW) ? new DoubleOptional() : new DoubleOptional(scaleW);
+        return torch.upsample_bicubic2d(x, new long[] {h, w}, false, sh, sw);
+    }
+
+    public static Tensor cat(long dim, Tensor... parts) {
+        return torch.cat(new TensorVector(parts), dim);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.percept.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.percept.io.FloatArray;
+import dev.percept.io.Npy;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Engine;
+import dev.percept.tensor.Ops;
+import dev.percept.tensor.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every layout against an independent PyTorch implementation on the same tiny random weights
+ * (fixtures made by tools/reference/make_parity_fixtures.py): last-block tokens, final-norm tokens
+ * and, for CLIP-style models, the projected embedding, at the native resolution and at a
+ * non-square one that forces position-embedding resampling.
+ */
+class ParityTest {
+    /** float32 against a float64 reference; measured worst case is about 2e-6. */
+    static final double TOLERANCE = 1e-4;
+    static final Path FIXTURES = Path.of("src/test/resources/parity");
+
+    @BeforeAll
+    static void engine() {
+        Engine.start(2);
+    }
+
+    @ParameterizedTest(name = "{0} ({1})")
+    @CsvSource({
+        "vit_hf, hf-vit",
+        "dino_timm, timm",
+        "dinov2_hub, timm",
+        "dinov2_hf, hf-dinov2",
+        "clip_hf, hf-clip",
+        "open_clip, open_clip"
+    })
+    void matchesPyTorchReference(String name, String layout) {
+        Path dir = FIXTURES.resolve(name);
+        try (Backbone backbone = ModelLoader.load(dir.resolve("model"), null, Precision.FP32, ComputeDevice.CPU)) {
+            assertEquals(layout, backbone.layout());
+            for (String suffix : new String[] {"", "_alt"}) {
+                if (Files.exists(dir.resolve("pixels" + suffix + ".npy"))) {
+                    compare(backbone, dir, suffix);
+                }
+            }
+        }
+    }
+
+    private static void compare(Backbone backbone, Path dir, String suffix) {
+        FloatArray pixels = Npy.readFloats(dir.resolve("pixels" + suffix + ".npy"));
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor input = Ops.floats(pixels.data(), pixels.shape());
+            Tensor tokens = backbone.transformer().forward(input);
+            assertClose(dir, "tokens" + suffix, tokens);
+            assertClose(dir, "normed" + suffix, backbone.transformer().finalNorm(tokens));
+            if (Files.exists(dir.resolve("embedding" + suffix + ".npy"))) {
+                assertClose(dir, "embedding" + suffix, backbone.features(input, FeatureMode.EMBEDDING));
+            }
+        }
+    }
+
+    private static void assertClose(Path dir, String output, Tensor actual) {
+        FloatArray expected = Npy.readFloats(dir.resolve(output + ".npy"));
+        long[] shape = new long[(int) actual.dim()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = actual.size(i);
+        }
+        assertArrayEquals(expected.shape(), shape, output + " shape");
+        float[] got = Ops.toFloats(actual);
+        double worst = 0;
+        for (int i = 0; i < got.length; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - expected.data()[i]));
+        }
+        System.out.printf("parity %s/%s: max abs error %.2e%n", dir.getFileName(), output, worst);
+        assertTrue(worst <= TOLERANCE, dir.getFileName() + "/" + output + ": max abs error " + worst
+                + " exceeds " + TOLERANCE + " (shape " + Arrays.toString(shape) + ")");
+    }
+}
