@@ -104,7 +104,8 @@ public final class VisionTransformer implements AutoCloseable {
             x = normPre.apply(x);
         }
         for (Block block : blocks) {
-            x = block.apply(x);
+            Tensor in = x;
+            x = Ops.scoped(() -> block.apply(in));
         }
         return x;
     }

@@ -1,9 +1,11 @@
 package dev.percept.tensor;
 
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -69,9 +71,17 @@ public final class Ops {
         return x.mul(torch.sigmoid(x.mul(new Scalar(1.702))));
     }
 
-    /** Fused softmax(q k^T / sqrt(d)) v over [B, heads, T, d] tensors. */
+    /**
+     * softmax(q k^T / sqrt(d)) v over [B, heads, T, d] tensors. On CPU, plain matmul and softmax:
+     * libtorch's fused CPU kernel measured slower in float32 and about 15x slower in bf16 (see
+     * BENCHMARKS.md); elsewhere the fused kernel.
+     */
     public static Tensor attention(Tensor q, Tensor k, Tensor v) {
-        return torch.scaled_dot_product_attention(q, k, v);
+        if (q.is_cuda()) {
+            return torch.scaled_dot_product_attention(q, k, v);
+        }
+        Tensor scores = torch.matmul(q.mul(new Scalar(1.0 / Math.sqrt(q.size(-1)))), k.transpose(-2, -1));
+        return torch.matmul(torch.softmax(scores, -1), v);
     }
 
     /** Non-overlapping patch projection: a convolution with kernel = stride = patch. */
@@ -89,6 +99,24 @@ public final class Ops {
         DoubleOptional sh = Double.isNaN(scaleH) ? new DoubleOptional() : new DoubleOptional(scaleH);
         DoubleOptional sw = Double.isNaN(scaleW) ? new DoubleOptional() : new DoubleOptional(scaleW);
         return torch.upsample_bicubic2d(x, new long[] {h, w}, false, sh, sw);
+    }
+
+    /**
+     * Runs {@code body} in a nested memory scope: every tensor it creates is freed on return except
+     * its result, which joins the caller's scope. Without this, a forward pass would hold every
+     * intermediate of every block until the batch ends.
+     */
+    public static Tensor scoped(Supplier<Tensor> body) {
+        PointerScope outer = PointerScope.getInnerScope();
+        try (PointerScope inner = new PointerScope()) {
+            Tensor result = body.get();
+            if (outer != null) {
+                outer.attach(result);
+            } else {
+                inner.detach(result);
+            }
+            return result;
+        }
     }
 
     public static Tensor cat(long dim, Tensor... parts) {
