@@ -108,9 +108,6 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof PerceptException p) {
-                throw p;
-            }
             throw corrupt(file, e);
         }
     }
@@ -123,7 +120,11 @@ public final class ImageDecoder {
         }
     }
 
+    /** ImageIO signals corrupt data with IOExceptions and assorted runtime exceptions alike. */
     private static PerceptException corrupt(Path file, Exception e) {
+        if (e instanceof PerceptException p) {
+            return p;
+        }
         String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         Throwable cause = e.getCause();
         if (cause != null && cause.getMessage() != null) {

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.percept.PerceptException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,12 +91,25 @@ class ImageDecoderTest {
     @Test
     void garbageAfterAJpegSignatureIsRejected() throws IOException {
         byte[] bytes = new byte[400];
-        new java.util.Random(7).nextBytes(bytes);
+        new Random(7).nextBytes(bytes);
         bytes[0] = (byte) 0xFF;
         bytes[1] = (byte) 0xD8;
         bytes[2] = (byte) 0xFF;
         Path file = Files.write(dir.resolve("noise.jpg"), bytes);
         assertRejected(file, "");
+    }
+
+    @Test
+    void imageAbovePillowsPixelLimitIsRejectedBeforeDecoding() throws IOException {
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(20000).putInt(10000).put(new byte[] {8, 2, 0, 0, 0});
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
+        Path file = Files.write(dir.resolve("bomb.png"), png.array());
+        assertRejected(file, "20000x10000 image exceeds the limit");
     }
 
     private static void assertRejected(Path file, String fragment) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.percept.PerceptException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,7 +57,7 @@ class ResizeTest {
         // Keys' cubic undershoots before a step and overshoots after it: pixels 2 and 5 come out
         // near -18 and 273 before clipping. Values as Pillow gives them.
         byte[] step = new byte[12];
-        java.util.Arrays.fill(step, 6, 12, (byte) 255);
+        Arrays.fill(step, 6, 12, (byte) 255);
         byte[] out = Resize.resize(new RgbImage(4, 1, step), 8, 1, ResampleFilter.BICUBIC).pixels();
         int[] red = new int[8];
         for (int x = 0; x < 8; x++) {

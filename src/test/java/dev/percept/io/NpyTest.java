@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class NpyTest {
 
         Path longer = dir.resolve("longer.npy");
         byte[] valid = Files.readAllBytes(resource("f4_2x3.npy"));
-        Files.write(longer, java.util.Arrays.copyOf(valid, valid.length + 4));
+        Files.write(longer, Arrays.copyOf(valid, valid.length + 4));
         e = assertThrows(PerceptException.class, () -> Npy.read(longer));
         assertTrue(e.getMessage().contains("4 bytes after the data"), e.getMessage());
     }
