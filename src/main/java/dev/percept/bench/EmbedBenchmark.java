@@ -3,7 +3,7 @@ package dev.percept.bench;
 import dev.percept.console.Progress;
 import dev.percept.embed.Embedder;
 import dev.percept.embed.Member;
-import dev.percept.embed.Normalization;
+import dev.percept.embed.FeatureNorm;
 import dev.percept.image.Preprocessing;
 import dev.percept.tensor.Ops;
 import java.awt.Color;
@@ -52,7 +52,7 @@ public final class EmbedBenchmark {
         }
         List<Path> files = photos(workDir, 4 * batch, new Random(1234));
         double endToEnd;
-        try (Embedder embedder = new Embedder(List.of(member), Normalization.NONE, batch)) {
+        try (Embedder embedder = new Embedder(List.of(member), FeatureNorm.NONE, batch)) {
             embedder.embed(files.subList(0, batch), (i, rows) -> {}, Progress.silent());
             long start = System.nanoTime();
             int images = 0;

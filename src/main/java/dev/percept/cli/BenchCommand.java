@@ -2,12 +2,13 @@ package dev.percept.cli;
 
 import dev.percept.bench.EmbedBenchmark;
 import dev.percept.embed.Member;
-import dev.percept.image.Preprocessing;
+import dev.percept.image.Normalization;
+import dev.percept.image.ResampleFilter;
 import dev.percept.model.Backbone;
+import dev.percept.model.InputSpec;
 import dev.percept.model.ModelLoader;
 import dev.percept.model.RandomWeights;
 import dev.percept.model.VitConfig;
-import dev.percept.model.layout.Layout;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Precision;
@@ -74,10 +75,10 @@ final class BenchCommand {
         private Member randomVitB16() {
             Engine.start(model.threads);
             VitConfig config = RandomWeights.vitB16();
-            Preprocessing pre = Preprocessing.dreamsim(224, Layout.IMAGENET_MEAN, Layout.IMAGENET_STD);
-            Backbone b = ModelLoader.fromWeights(RANDOM_VIT_B16, config, RandomWeights.of(config, 1234), pre,
+            InputSpec input = new InputSpec(224, 256, ResampleFilter.BICUBIC, Normalization.IMAGENET);
+            Backbone b = ModelLoader.fromWeights(RANDOM_VIT_B16, config, RandomWeights.of(config, 1234), input,
                     Precision.parse(model.precision), ComputeDevice.parse(model.device));
-            return new Member(b, pre, b.defaultFeatures());
+            return new Member(b, input.squash(), b.defaultFeatures());
         }
     }
 }

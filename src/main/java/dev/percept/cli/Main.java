@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Align vision representations to human perceptual judgments.",
         subcommands = {
+            DemoCommand.class,
             EmbedCommand.class,
             DistanceCommand.class,
             BenchCommand.class,

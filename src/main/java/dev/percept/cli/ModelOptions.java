@@ -2,7 +2,7 @@ package dev.percept.cli;
 
 import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
-import dev.percept.embed.Normalization;
+import dev.percept.embed.FeatureNorm;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -72,11 +72,11 @@ final class ModelOptions {
                 imageSize,
                 preprocess.equals("upstream"),
                 activation == null ? null : ModelRequest.parseActivation(activation));
-        return request.open(new ModelStore(hubSettings()), KnownModels.DEFAULT);
+        return request.open(new ModelStore(hubSettings(), KnownModels.DEFAULT));
     }
 
-    Normalization normalization() {
-        return Normalization.parse(normalize);
+    FeatureNorm normalization() {
+        return FeatureNorm.parse(normalize);
     }
 
     HubSettings hubSettings() {

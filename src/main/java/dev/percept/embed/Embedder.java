@@ -28,7 +28,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class Embedder implements AutoCloseable {
     private final List<Member> members;
-    private final Normalization normalization;
+    private final FeatureNorm normalization;
     private final int batchSize;
     private final ExecutorService decoders = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "percept-decode");
@@ -42,7 +42,7 @@ public final class Embedder implements AutoCloseable {
         void accept(int firstIndex, float[][] rows);
     }
 
-    public Embedder(List<Member> members, Normalization normalization, int batchSize) {
+    public Embedder(List<Member> members, FeatureNorm normalization, int batchSize) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("no members");
         }
@@ -52,7 +52,7 @@ public final class Embedder implements AutoCloseable {
         if (members.size() > 1 && members.stream().anyMatch(m -> m.features() == FeatureMode.PATCH_TOKENS)) {
             throw new PerceptException("patch_tokens is for single models; an ensemble concatenates vectors");
         }
-        if (normalization != Normalization.NONE && members.get(0).features() == FeatureMode.PATCH_TOKENS) {
+        if (normalization != FeatureNorm.NONE && members.get(0).features() == FeatureMode.PATCH_TOKENS) {
             throw new PerceptException("--normalize applies to feature vectors, not to patch_tokens grids");
         }
         this.members = List.copyOf(members);
@@ -128,8 +128,8 @@ public final class Embedder implements AutoCloseable {
             for (int i = 0; i < slice.size(); i++) {
                 RgbImage image = ImageDecoder.decode(slice.get(i));
                 for (Map.Entry<Preprocessing, float[]> e : pixels.entrySet()) {
-                    float[] chw = e.getKey().apply(image);
-                    System.arraycopy(chw, 0, e.getValue(), i * chw.length, chw.length);
+                    Preprocessing p = e.getKey();
+                    p.toChw(image, e.getValue(), i * 3 * p.height() * p.width());
                 }
             }
             return new Batch(slice.size(), pixels);

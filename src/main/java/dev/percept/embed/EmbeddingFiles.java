@@ -30,7 +30,7 @@ public final class EmbeddingFiles {
         return npy.resolveSibling(stem + ".json");
     }
 
-    public static void write(Path out, Embedder embedder, List<Member> members, Normalization normalization,
+    public static void write(Path out, Embedder embedder, List<Member> members, FeatureNorm normalization,
             List<Path> images, Progress progress) {
         long[] row = embedder.rowShape();
         long[] shape = new long[row.length + 1];
@@ -46,7 +46,7 @@ public final class EmbeddingFiles {
         writeSidecar(sidecar(out), members, normalization, images, shape);
     }
 
-    private static void writeSidecar(Path file, List<Member> members, Normalization normalization,
+    private static void writeSidecar(Path file, List<Member> members, FeatureNorm normalization,
             List<Path> images, long[] shape) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode models = root.putArray("models");

@@ -14,7 +14,6 @@ import dev.percept.tensor.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +36,8 @@ public record ModelRequest(
         Activation activation) {
 
     /** Loads every member; on failure, closes what was already loaded. */
-    public List<Member> open(ModelStore store, KnownModels known) {
+    public List<Member> open(ModelStore store) {
+        KnownModels known = store.known();
         List<String> names = expand(spec, known);
         List<Member> members = new ArrayList<>();
         try {
@@ -55,11 +55,7 @@ public record ModelRequest(
     }
 
     private Preprocessing preprocessing(Backbone backbone) {
-        Preprocessing p = backbone.preprocessing();
-        if (imageSize > 0) {
-            p = p.withSize(imageSize);
-        }
-        return upstreamCrop ? p.withCenterCrop() : p;
+        return backbone.input().preprocessing(upstreamCrop, imageSize);
     }
 
     private static List<String> expand(String spec, KnownModels known) {
@@ -94,7 +90,4 @@ public record ModelRequest(
         };
     }
 
-    static String describe(List<Member> members) {
-        return String.join(",", Arrays.asList(members.stream().map(m -> m.backbone().name()).toArray(String[]::new)));
-    }
 }

@@ -1,6 +1,5 @@
 package dev.percept.model;
 
-import dev.percept.image.Preprocessing;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
 import org.bytedeco.pytorch.Tensor;
@@ -15,14 +14,14 @@ public final class Backbone implements AutoCloseable {
     private final String name;
     private final String layout;
     private final VisionTransformer vit;
-    private final Preprocessing preprocessing;
+    private final InputSpec input;
     private final Precision precision;
 
-    Backbone(String name, String layout, VisionTransformer vit, Preprocessing preprocessing, Precision precision) {
+    Backbone(String name, String layout, VisionTransformer vit, InputSpec input, Precision precision) {
         this.name = name;
         this.layout = layout;
         this.vit = vit;
-        this.preprocessing = preprocessing;
+        this.input = input;
         this.precision = precision;
     }
 
@@ -42,8 +41,9 @@ public final class Backbone implements AutoCloseable {
         return vit;
     }
 
-    public Preprocessing preprocessing() {
-        return preprocessing;
+    /** The input size, filter and normalisation the model folder declares. */
+    public InputSpec input() {
+        return input;
     }
 
     public Precision precision() {

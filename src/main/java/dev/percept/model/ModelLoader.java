@@ -1,6 +1,5 @@
 package dev.percept.model;
 
-import dev.percept.image.Preprocessing;
 import dev.percept.model.VitConfig.Activation;
 import dev.percept.model.layout.Layout;
 import dev.percept.tensor.ComputeDevice;
@@ -26,15 +25,15 @@ public final class ModelLoader {
                 folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
                 plan.layout(),
                 vit,
-                InputDefaults.of(checkpoint, plan),
+                InputSpec.of(checkpoint, plan),
                 precision.resolve(device));
     }
 
     /** A backbone from canonical weights already in memory (benchmarks, tests). */
     public static Backbone fromWeights(
-            String name, VitConfig config, Map<String, Tensor> weights, Preprocessing preprocessing,
+            String name, VitConfig config, Map<String, Tensor> weights, InputSpec input,
             Precision precision, ComputeDevice device) {
         VisionTransformer vit = new VisionTransformer(config, weights, precision, device);
-        return new Backbone(name, "in-memory", vit, preprocessing, precision.resolve(device));
+        return new Backbone(name, "in-memory", vit, input, precision.resolve(device));
     }
 }

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /** What is done to each feature vector after extraction (after concatenation, for ensembles). */
-public enum Normalization {
+public enum FeatureNorm {
     /** The raw features. */
     NONE,
     /** Unit L2 norm. */
@@ -27,7 +27,7 @@ public enum Normalization {
         return x.div(norms.clamp_min(new Scalar(1e-12)));
     }
 
-    public static Normalization parse(String s) {
+    public static FeatureNorm parse(String s) {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -2,8 +2,9 @@ package dev.percept.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.PerceptException;
+import dev.percept.image.Normalization;
 import dev.percept.image.Preprocessing;
-import dev.percept.image.Resample;
+import dev.percept.image.ResampleFilter;
 import dev.percept.model.layout.Configs;
 import dev.percept.model.layout.Layout;
 
@@ -12,21 +13,39 @@ import dev.percept.model.layout.Layout;
  * no crop, the layout's mean and std. A Hugging Face {@code preprocessor_config.json} wins for
  * mean, std, size and filter; it (or timm's {@code crop_pct}) also sets the shorter-side resize
  * used when the user picks upstream-style resize-and-crop.
+ *
+ * @param size square input side
+ * @param resizeShorter shorter-side length before the centre crop, for upstream-style preprocessing
  */
-final class InputDefaults {
+public record InputSpec(int size, int resizeShorter, ResampleFilter filter, Normalization normalization) {
     static final int SIZE = 224;
     private static final String FILE = "preprocessor_config.json";
 
-    private InputDefaults() {}
+    /** DreamSim's way: resize to a square, no crop. */
+    public Preprocessing squash() {
+        return Preprocessing.squash(size, size, filter, normalization);
+    }
 
-    static Preprocessing of(Checkpoint checkpoint, Layout.Plan plan) {
+    /**
+     * @param upstreamCrop resize the shorter side and centre-crop, as upstream evaluation does
+     * @param sizeOverride another input side, 0 to keep this one (the crop margin scales along)
+     */
+    public Preprocessing preprocessing(boolean upstreamCrop, int sizeOverride) {
+        int s = sizeOverride > 0 ? sizeOverride : size;
+        if (!upstreamCrop) {
+            return Preprocessing.squash(s, s, filter, normalization);
+        }
+        int shorter = (int) Math.round((double) resizeShorter * s / size);
+        return Preprocessing.shorterSideThenCenterCrop(Math.max(shorter, s), s, s, filter, normalization);
+    }
+
+    static InputSpec of(Checkpoint checkpoint, Layout.Plan plan) {
         JsonNode pre = checkpoint.json(FILE);
         String file = checkpoint.folder().resolve(FILE).toString();
-        boolean clipStats = plan.mean()[0] == Layout.CLIP_MEAN[0];
+        Normalization layoutStats = new Normalization(plan.mean(), plan.std());
         if (pre == null) {
-            double cropPct = cropPct(checkpoint, clipStats);
-            return Preprocessing.dreamsim(SIZE, plan.mean(), plan.std())
-                    .withResizeShorter((int) Math.floor(SIZE / cropPct));
+            double cropPct = cropPct(checkpoint, plan.mean()[0] == Layout.CLIP_MEAN[0]);
+            return new InputSpec(SIZE, (int) Math.floor(SIZE / cropPct), ResampleFilter.BICUBIC, layoutStats);
         }
         int size = SIZE;
         int shorter = SIZE;
@@ -39,17 +58,14 @@ final class InputDefaults {
             size = side(resize, file, "size");
             shorter = size;
         }
-        Resample resample = switch (pre.path("resample").asInt(3)) {
-            case 2 -> Resample.BILINEAR;
-            case 3 -> Resample.BICUBIC;
-            default -> throw new PerceptException(file + ": resample " + pre.get("resample")
-                    + " is not supported (2 bilinear or 3 bicubic)");
-        };
-        float[] mean = Configs.triple(pre, "image_mean", plan.mean(), file);
-        float[] std = Configs.triple(pre, "image_std", plan.std(), file);
-        return Preprocessing.dreamsim(size, mean, std).withResample(resample).withResizeShorter(shorter);
+        int code = pre.path("resample").asInt(3);
+        if (code != 2 && code != 3) {
+            throw new PerceptException(file + ": resample " + code + " is not supported (2 bilinear or 3 bicubic)");
+        }
+        Normalization stats = new Normalization(
+                Configs.triple(pre, "image_mean", plan.mean(), file), Configs.triple(pre, "image_std", plan.std(), file));
+        return new InputSpec(size, Math.max(shorter, size), ResampleFilter.fromPilCode(code), stats);
     }
-
     /** timm's crop_pct; else DINO's eval recipe (256 then crop 224) or CLIP's (224, crop 224). */
     private static double cropPct(Checkpoint checkpoint, boolean clipStats) {
         JsonNode timm = checkpoint.json("config.json");

@@ -1,0 +1,126 @@
+package dev.percept.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.percept.PerceptException;
+import dev.percept.image.Normalization;
+import dev.percept.io.FloatArray;
+import dev.percept.io.Npy;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Engine;
+import dev.percept.tensor.Ops;
+import dev.percept.tensor.Precision;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The feature modes are the documented slices of the reference tokens. */
+class FeaturesTest {
+    static final Path DINOV2 = ParityTest.FIXTURES.resolve("dinov2_hub");
+
+    @BeforeAll
+    static void engine() {
+        Engine.start(2);
+    }
+
+    @Test
+    void featureModesSliceTheLastBlockAsDocumented() {
+        FloatArray pixels = Npy.readFloats(DINOV2.resolve("pixels_alt.npy")); // 40x56: a 5x7 grid
+        FloatArray tokens = Npy.readFloats(DINOV2.resolve("tokens_alt.npy")); // [2, 1 + 4 + 35, 64]
+        FloatArray normed = Npy.readFloats(DINOV2.resolve("normed_alt.npy"));
+        int d = 64;
+        int prefix = 5;
+        int patches = 35;
+        try (Backbone b = ModelLoader.load(DINOV2.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
+                PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            assertEquals(FeatureMode.CLS, b.defaultFeatures());
+            assertEquals(4, b.config().registers());
+            Tensor in = Ops.floats(pixels.data(), pixels.shape());
+            float[] cls = features(b, in, FeatureMode.CLS, 2, d);
+            float[] clsNormed = features(b, in, FeatureMode.CLS_NORMED, 2, d);
+            float[] mean = features(b, in, FeatureMode.PATCH_MEAN, 2, d);
+            float[] clsPatch = features(b, in, FeatureMode.CLS_PATCH, 2, 2 * d);
+            Tensor grid = b.features(in, FeatureMode.PATCH_TOKENS);
+            assertArrayEquals(new long[] {2, 5, 7, d}, grid.sizes().vec().get());
+            float[] gridValues = Ops.toFloats(grid);
+            for (int img = 0; img < 2; img++) {
+                int t0 = img * (prefix + patches) * d;
+                for (int c = 0; c < d; c++) {
+                    assertEquals(tokens.data()[t0 + c], cls[img * d + c], 1e-4);
+                    assertEquals(normed.data()[t0 + c], clsNormed[img * d + c], 1e-4);
+                    double sum = 0;
+                    for (int p = 0; p < patches; p++) {
+                        float ref = tokens.data()[t0 + (prefix + p) * d + c];
+                        assertEquals(ref, gridValues[(img * patches + p) * d + c], 1e-4);
+                        sum += ref;
+                    }
+                    assertEquals(sum / patches, mean[img * d + c], 1e-4);
+                    assertEquals(cls[img * d + c], clsPatch[img * 2 * d + c], 0);
+                    assertEquals(mean[img * d + c], clsPatch[img * 2 * d + d + c], 0);
+                }
+            }
+            assertThrows(PerceptException.class, () -> b.features(in, FeatureMode.EMBEDDING));
+        }
+    }
+
+    @Test
+    void bf16StaysWithinCosine0999OfFloat32() {
+        FloatArray pixels = Npy.readFloats(ParityTest.FIXTURES.resolve("clip_hf/pixels.npy"));
+        Path model = ParityTest.FIXTURES.resolve("clip_hf/model");
+        try (Backbone fp32 = ModelLoader.load(model, null, Precision.FP32, ComputeDevice.CPU);
+                Backbone bf16 = ModelLoader.load(model, null, Precision.BF16, ComputeDevice.CPU);
+                PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            assertEquals(Precision.BF16, bf16.precision());
+            Tensor in = Ops.floats(pixels.data(), pixels.shape());
+            for (FeatureMode mode : new FeatureMode[] {FeatureMode.EMBEDDING, FeatureMode.CLS_PATCH}) {
+                float[] a = Ops.toFloats(fp32.features(in, mode));
+                float[] b = Ops.toFloats(bf16.features(in, mode));
+                int dim = a.length / 2;
+                for (int img = 0; img < 2; img++) {
+                    double cos = cosine(Arrays.copyOfRange(a, img * dim, (img + 1) * dim),
+                            Arrays.copyOfRange(b, img * dim, (img + 1) * dim));
+                    assertTrue(cos > 0.999, mode + " image " + img + ": cosine " + cos);
+                }
+            }
+        }
+    }
+
+    @Test
+    void preprocessorConfigWinsOverFamilyDefaults() {
+        try (Backbone clip = ModelLoader.load(ParityTest.FIXTURES.resolve("clip_hf/model"), null, Precision.FP32, ComputeDevice.CPU)) {
+            Normalization stats = clip.input().normalization();
+            assertArrayEquals(new float[] {0.43f, 0.54f, 0.35f}, stats.mean());
+            assertArrayEquals(new float[] {0.23f, 0.34f, 0.25f}, stats.std());
+            assertEquals(32, clip.input().size());
+            assertEquals(FeatureMode.EMBEDDING, clip.defaultFeatures());
+            assertEquals(32, clip.config().projectionDim());
+        }
+    }
+
+    private static float[] features(Backbone b, Tensor in, FeatureMode mode, int rows, int dim) {
+        Tensor f = b.features(in, mode);
+        assertArrayEquals(new long[] {rows, dim}, f.sizes().vec().get(), mode.toString());
+        return Ops.toFloats(f);
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
