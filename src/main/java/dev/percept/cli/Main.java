@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Align vision representations to human perceptual judgments.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, PullCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
