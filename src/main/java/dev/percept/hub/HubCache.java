@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -104,10 +105,10 @@ public final class HubCache {
      * The snapshot folder of {@code repo} at {@code revision} when every one of {@code files} is in
      * it, else the first file that is missing.
      */
-    public Lookup lookup(String repo, String revision, Iterable<String> files) {
+    public Lookup lookup(String repo, String revision, List<String> files) {
         Optional<String> commit = commit(repo, revision);
         if (commit.isEmpty()) {
-            return new Lookup(null, "refs/" + revision);
+            return new Lookup(null, files.get(0));
         }
         for (String file : files) {
             // Files.exists follows the symlink, so a link to a deleted blob counts as missing.

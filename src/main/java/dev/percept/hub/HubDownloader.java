@@ -234,8 +234,9 @@ final class HubDownloader {
         try {
             return client.send(built, body);
         } catch (IOException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             throw new PerceptException("cannot reach " + built.uri().getScheme() + "://" + built.uri().getAuthority()
-                    + " for " + repo + " (" + e + "); check the network, or use --offline to work from the cache",
+                    + " for " + repo + " (" + why + "); check the network, or use --offline to work from the cache",
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

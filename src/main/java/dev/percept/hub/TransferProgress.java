@@ -115,6 +115,9 @@ public final class TransferProgress {
     }
 
     static String bytes(long n) {
+        if (n < 1_000) {
+            return n + " B";
+        }
         if (n < 1_000_000) {
             return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
         }

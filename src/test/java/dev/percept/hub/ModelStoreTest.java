@@ -211,7 +211,8 @@ class ModelStoreTest {
                 () -> store(true, null).pull("tiny_vit", null, new TransferProgress(new PrintWriter(log), false)));
 
         assertTrue(hub.requests().isEmpty());
-        assertTrue(e.getMessage().contains("refs/main of test-org/tiny-vit"), e.getMessage());
+        assertTrue(e.getMessage().contains("config.json of test-org/tiny-vit at revision main is not in the cache"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("percept pull tiny_vit"), e.getMessage());
     }
 
