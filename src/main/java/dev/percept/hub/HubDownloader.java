@@ -68,6 +68,10 @@ final class HubDownloader {
             progress.note(file + ": already in the cache");
             return remote.commit();
         }
+        if (BlobDigest.kind(remote.etag()) == null) {
+            throw new PerceptException("cannot verify " + file + " of " + repo + ": its etag " + remote.etag()
+                    + " is neither a sha256 nor a git sha1");
+        }
         Path blob = cache.blob(repo, remote.etag());
         if (!Files.exists(blob)) {
             Files.createDirectories(blob.getParent());
@@ -268,18 +272,12 @@ final class HubDownloader {
     }
 
     private void verify(RemoteFile remote, Path incomplete) throws IOException {
-        String kind = BlobDigest.kind(remote.etag());
-        if (kind == null) {
-            Files.delete(incomplete);
-            throw new PerceptException("cannot verify " + remote.file() + " of " + remote.repo() + ": its etag "
-                    + remote.etag() + " is neither a sha256 nor a git sha1");
-        }
         String actual = BlobDigest.of(incomplete, remote.etag());
         if (!actual.equals(remote.etag())) {
             Files.delete(incomplete);
             throw new PerceptException("checksum mismatch for " + remote.file() + " of " + remote.repo()
-                    + ": expected " + kind + " " + remote.etag() + ", the download has " + actual
-                    + "; it was deleted, run the same command again");
+                    + ": expected " + BlobDigest.kind(remote.etag()) + " " + remote.etag() + ", the download has "
+                    + actual + "; it was deleted, run the same command again");
         }
     }
 

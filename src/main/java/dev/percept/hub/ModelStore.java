@@ -31,10 +31,6 @@ public final class ModelStore {
         return cache;
     }
 
-    public KnownModels known() {
-        return known;
-    }
-
     /**
      * The folder for a user's model argument: an existing folder as it is, a known name as its
      * snapshot folder in the cache. Never uses the network.

@@ -44,6 +44,7 @@ final class FakeHub implements AutoCloseable {
     private final ServerSocket cdn;
     private final Map<String, Map<String, Entry>> repos = new ConcurrentHashMap<>();
     private final Map<String, String> gated = new ConcurrentHashMap<>();
+    private final Map<String, String> renamed = new ConcurrentHashMap<>();
     private final Map<String, Integer> breakAfter = new ConcurrentHashMap<>();
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -87,6 +88,11 @@ final class FakeHub implements AutoCloseable {
         gated.put(repo, repo);
     }
 
+    /** Requests for {@code oldName} are redirected (relative Location, as the Hub does) to {@code newName}. */
+    void rename(String oldName, String newName) {
+        renamed.put(oldName, newName);
+    }
+
     List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -118,6 +124,12 @@ final class FakeHub implements AutoCloseable {
             String repo = parts[0] + "/" + parts[1];
             String revision = decode(parts[3]);
             String file = decode(parts[4]);
+            if (renamed.containsKey(repo)) {
+                ex.getResponseHeaders().set("Location",
+                        "/" + renamed.get(repo) + "/resolve/" + parts[3] + "/" + parts[4]);
+                reply(ex, 307, null, 0);
+                return;
+            }
             ex.getResponseHeaders().set("X-Repo-Commit", COMMIT);
             Map<String, Entry> files = repos.get(repo);
             if (files == null) {

@@ -42,6 +42,8 @@ class ModelStoreTest {
                     KnownModel.GELU, "a gated repo"),
             KnownModel.manual("by_hand", "synclr", KnownModel.GELU, "convert it from the pickle yourself",
                     "published as pickle only"),
+            KnownModel.onHub("old_name", "dino", "test-org/old-name", "main", List.of("config.json"),
+                    KnownModel.GELU, "a repo that was renamed"),
             KnownModel.ensemble("pair", List.of("tiny_vit", "tiny_clip"), "two tiny models")));
 
     @TempDir
@@ -160,6 +162,19 @@ class ModelStoreTest {
     }
 
     @Test
+    void renamedRepoIsFollowedOnTheSameHub() throws IOException {
+        hub.rename("test-org/old-name", REPO);
+
+        Path folder = pull("old_name").get("old_name");
+
+        // Like huggingface_hub, the cache keeps the name that was asked for.
+        assertEquals(cacheDir.resolve("models--test-org--old-name/snapshots/" + FakeHub.COMMIT), folder);
+        assertArrayEquals(CONFIG, Files.readAllBytes(folder.resolve("config.json")));
+        assertTrue(hub.requests().stream().anyMatch(
+                r -> r.method().equals("HEAD") && r.path().equals("/" + REPO + "/resolve/main/config.json")));
+    }
+
+    @Test
     void missingFileIsNamedWithRepoAndRevision() {
         PerceptException e = assertThrows(PerceptException.class, () -> pull("missing_file"));
 
@@ -239,7 +254,7 @@ class ModelStoreTest {
         PerceptException e = assertThrows(PerceptException.class, () -> store(true, null).resolve("dino_vitb99"));
 
         assertEquals("dino_vitb99 is neither an existing folder nor a known model name (known: tiny_vit, tiny_clip,"
-                + " missing_file, gated, by_hand, pair)", e.getMessage());
+                + " missing_file, gated, by_hand, old_name, pair)", e.getMessage());
     }
 
     @Test
