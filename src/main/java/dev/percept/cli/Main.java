@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             EmbedCommand.class,
             DistanceCommand.class,
+            ModelsCommand.class,
+            PullCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

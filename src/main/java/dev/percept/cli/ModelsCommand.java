@@ -1,0 +1,34 @@
+package dev.percept.cli;
+
+import dev.percept.hub.HubSettings;
+import dev.percept.hub.KnownModels;
+import dev.percept.hub.ModelStore;
+import dev.percept.hub.ModelTable;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code percept models}: the known model names and which of them are in the local cache. */
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = "List the known model names, their Hub repos, and whether they are in the local cache.")
+final class ModelsCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Hub cache folder (default: as huggingface_hub).")
+    private Path cacheDir;
+
+    @Override
+    public Integer call() {
+        ModelStore store = new ModelStore(HubSettings.fromEnvironment().withCacheDir(cacheDir), KnownModels.DEFAULT);
+        spec.commandLine().getOut().print(ModelTable.render(store.cache().root(), store.list()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.percept.hub;
+
+import dev.percept.PerceptException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The registry of known model names. {@link #DEFAULT} holds the backbones of the paper (DreamSim's
+ * backbones); tests build their own registry with tiny fake models.
+ */
+public final class KnownModels {
+
+    private static final String TIMM_CONFIG = "config.json";
+    private static final String TIMM_WEIGHTS = "model.safetensors";
+    // open_clip's names for its Hub files (open_clip src/open_clip/constants.py: HF_CONFIG_NAME,
+    // HF_SAFE_WEIGHTS_NAME).
+    private static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
+    private static final String OPEN_CLIP_WEIGHTS = "open_clip_model.safetensors";
+
+    // Sources, checked against the Hub pages and file lists, open_clip's pretrained.py and
+    // DreamSim's feature_extraction code:
+    // - DINO: DreamSim loads torch.hub facebookresearch/dino (timm block layout).
+    //   timm/vit_base_patch16_224.dino holds config.json (577 B) and model.safetensors (343 MB,
+    //   added in commit 9578d38) beside a pickle pytorch_model.bin.
+    // - DINOv2: DreamSim loads torch.hub facebookresearch/dinov2 (same layout as timm's, ls1/ls2
+    //   gamma). timm/vit_base_patch14_dinov2.lvd142m holds config.json (614 B) and
+    //   model.safetensors (346 MB); its position grid is 37x37 (518 px).
+    // - CLIP: openai/clip-vit-base-patch16 and -patch32 carry only pickle (and TF/Flax) weights on
+    //   main; their safetensors exist only in unmerged pull-request refs. timm's copies of the same
+    //   OpenAI weights carry open_clip_config.json ("quick_gelu": true) and
+    //   open_clip_model.safetensors (timm/vit_base_patch32_clip_224.openai at ab5b8ef; open_clip's
+    //   pretrained.py maps ViT-B-16/ViT-B-32 "openai" to these repos with quick_gelu=True). The
+    //   open_clip layout is the original OpenAI layout DreamSim converts from.
+    // - OpenCLIP: DreamSim creates 'ViT-B-32' / 'ViT-B-16' with pretrained='laion400m_e31'
+    //   (load_open_clip_as_dino.py). open_clip's pretrained.py maps both tags to
+    //   timm/vit_base_patch{32,16}_clip_224.laion400m_e31 (OpenCLIP + Safetensors only, no pickle
+    //   tag on the Hub). Activation per open_clip's tag: B/32 laion400m_e31 is quick_gelu=True
+    //   (file vit_b_32-quickgelu-laion400m_e31; model card: "ViT-B-32-quickgelu"); B/16
+    //   laion400m_e31 is not (file vit_b_16-laion400m_e31; model card: "ViT-B-16"), so plain GELU.
+    //   Note: DreamSim's own conversion (load_open_clip_as_dino) keeps nn.GELU for both, so its
+    //   reported open_clip_vitb32 numbers were measured with GELU on QuickGELU-trained weights.
+    // - SynCLR: google-research/syn-rep-learn (SynCLR/README.md) publishes synclr_vit_b_16.pth, a
+    //   pickle, on Dropbox; the only Hub copy (paulgavrikov/synclr-vit-base-patch16-224) is the
+    //   same pickle. No safetensors copy exists, so the user converts it.
+    // - ensemble: DreamSim's default "ensemble" is dino_vitb16,clip_vitb16,open_clip_vitb16
+    //   (dreamsim/config.py).
+    // Revision "main": these repos are frozen releases, and "main" shares the cache entry
+    // (refs/main) with Python code that calls hf_hub_download without a revision.
+    public static final KnownModels DEFAULT = new KnownModels(List.of(
+            KnownModel.onHub("dino_vitb16", "dino", "timm/vit_base_patch16_224.dino", "main",
+                    List.of(TIMM_CONFIG, TIMM_WEIGHTS), KnownModel.GELU,
+                    "DINO ViT-B/16, self-supervised on ImageNet-1k (timm layout)"),
+            KnownModel.onHub("dinov2_vitb14", "dinov2", "timm/vit_base_patch14_dinov2.lvd142m", "main",
+                    List.of(TIMM_CONFIG, TIMM_WEIGHTS), KnownModel.GELU,
+                    "DINOv2 ViT-B/14, self-supervised on LVD-142M (timm layout, 518 px position grid)"),
+            KnownModel.onHub("clip_vitb16", "clip", "timm/vit_base_patch16_clip_224.openai", "main",
+                    List.of(OPEN_CLIP_CONFIG, OPEN_CLIP_WEIGHTS), KnownModel.QUICK_GELU,
+                    "OpenAI CLIP ViT-B/16 (open_clip layout, QuickGELU)"),
+            KnownModel.onHub("clip_vitb32", "clip", "timm/vit_base_patch32_clip_224.openai", "main",
+                    List.of(OPEN_CLIP_CONFIG, OPEN_CLIP_WEIGHTS), KnownModel.QUICK_GELU,
+                    "OpenAI CLIP ViT-B/32 (open_clip layout, QuickGELU)"),
+            KnownModel.onHub("open_clip_vitb32", "open_clip", "timm/vit_base_patch32_clip_224.laion400m_e31",
+                    "main", List.of(OPEN_CLIP_CONFIG, OPEN_CLIP_WEIGHTS), KnownModel.QUICK_GELU,
+                    "OpenCLIP ViT-B/32, LAION-400M epoch 31 (QuickGELU)"),
+            KnownModel.onHub("open_clip_vitb16", "open_clip", "timm/vit_base_patch16_clip_224.laion400m_e31",
+                    "main", List.of(OPEN_CLIP_CONFIG, OPEN_CLIP_WEIGHTS), KnownModel.GELU,
+                    "OpenCLIP ViT-B/16, LAION-400M epoch 31 (GELU)"),
+            KnownModel.manual("synclr_vitb16", "synclr", KnownModel.GELU,
+                    "SynCLR ViT-B/16 weights are published only as a pickle checkpoint, synclr_vit_b_16.pth"
+                            + " (https://github.com/google-research/syn-rep-learn/tree/main/SynCLR, download"
+                            + " link in its README), and percept loads no pickle. Convert it yourself: take"
+                            + " its 'model' dict, strip the 'module.visual.' prefix from every key (timm"
+                            + " layout), save it as model.safetensors in a folder, and pass that folder"
+                            + " instead of the name",
+                    "SynCLR ViT-B/16, trained on synthetic images (not on the Hub as safetensors)"),
+            KnownModel.ensemble("ensemble", List.of("dino_vitb16", "clip_vitb16", "open_clip_vitb16"),
+                    "DreamSim's ensemble: DINO, CLIP and OpenCLIP ViT-B/16 embeddings concatenated")));
+
+    private final List<KnownModel> models;
+
+    public KnownModels(List<KnownModel> models) {
+        this.models = List.copyOf(models);
+        Set<String> names = new HashSet<>();
+        for (KnownModel m : this.models) {
+            if (!names.add(m.name())) {
+                throw new IllegalArgumentException("duplicate known model " + m.name());
+            }
+        }
+        for (KnownModel m : this.models) {
+            for (String member : m.members()) {
+                KnownModel target = find(member).orElseThrow(
+                        () -> new IllegalArgumentException(m.name() + ": unknown member " + member));
+                if (target.isEnsemble()) {
+                    throw new IllegalArgumentException(m.name() + ": member " + member + " is an ensemble");
+                }
+            }
+        }
+    }
+
+    public List<KnownModel> all() {
+        return models;
+    }
+
+    public Optional<KnownModel> find(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** The model called {@code name}, or an error that lists the known names. */
+    public KnownModel get(String name) {
+        return find(name).orElseThrow(() -> new PerceptException(
+                "unknown model name " + name + " (known: " + names() + ")"));
+    }
+
+    /** The known names, comma-separated, for messages. */
+    public String names() {
+        return String.join(", ", models.stream().map(KnownModel::name).toList());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.percept.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.percept.PerceptException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KnownModelsTest {
+
+    private static final KnownModels KNOWN = KnownModels.DEFAULT;
+
+    @Test
+    void listsThePapersBackbonesAndTheEnsemble() {
+        assertEquals(List.of("dino_vitb16", "dinov2_vitb14", "clip_vitb16", "clip_vitb32", "open_clip_vitb32",
+                "open_clip_vitb16", "synclr_vitb16", "ensemble"), KNOWN.all().stream().map(KnownModel::name).toList());
+    }
+
+    @Test
+    void everyHubModelFetchesSafetensorsWeights() {
+        for (KnownModel m : KNOWN.all()) {
+            if (m.isOnHub()) {
+                assertTrue(m.files().stream().anyMatch(f -> f.endsWith(".safetensors")), m.name());
+                assertTrue(m.files().stream().allMatch(f -> f.endsWith(".safetensors") || f.endsWith(".json")),
+                        m.name());
+            }
+        }
+    }
+
+    @Test
+    void pickleFilesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> KnownModel.onHub("x", "dino", "org/x", "main",
+                List.of("pytorch_model.bin"), KnownModel.GELU, "pickle"));
+    }
+
+    @Test
+    void ensembleIsDreamSimsDinoClipOpenClip() {
+        assertEquals(List.of("dino_vitb16", "clip_vitb16", "open_clip_vitb16"), KNOWN.get("ensemble").members());
+    }
+
+    @Test
+    void openClipActivationFollowsTheTrainedWeights() {
+        assertEquals(KnownModel.QUICK_GELU, KNOWN.get("open_clip_vitb32").activation());
+        assertEquals(KnownModel.GELU, KNOWN.get("open_clip_vitb16").activation());
+        assertEquals(KnownModel.QUICK_GELU, KNOWN.get("clip_vitb16").activation());
+        assertEquals(KnownModel.GELU, KNOWN.get("dino_vitb16").activation());
+    }
+
+    @Test
+    void synclrSaysWhereItsWeightsArePublished() {
+        KnownModel synclr = KNOWN.get("synclr_vitb16");
+
+        assertTrue(!synclr.isOnHub() && synclr.manualSource().contains("google-research/syn-rep-learn"));
+        assertTrue(synclr.manualSource().contains("safetensors"));
+    }
+
+    @Test
+    void unknownNameListsTheKnownOnes() {
+        PerceptException e = assertThrows(PerceptException.class, () -> KNOWN.get("dino"));
+
+        assertTrue(e.getMessage().startsWith("unknown model name dino (known: dino_vitb16, dinov2_vitb14,"),
+                e.getMessage());
+    }
+
+    @Test
+    void ensembleMembersMustBeKnown() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new KnownModels(List.of(KnownModel.ensemble("e", List.of("ghost"), "nothing"))));
+    }
+}
