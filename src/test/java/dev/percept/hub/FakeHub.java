@@ -39,13 +39,16 @@ final class FakeHub implements AutoCloseable {
 
     private record Entry(byte[] content, boolean lfs, String etag) {}
 
+    /** The next {@code times} transfers send {@code bytes} bytes, keep quiet for {@code holdMillis}, then drop. */
+    private record Fault(int bytes, int times, long holdMillis) {}
+
     private final HttpServer hub;
     // The CDN speaks HTTP on a plain socket: HttpServer cannot drop a connection mid-body.
     private final ServerSocket cdn;
     private final Map<String, Map<String, Entry>> repos = new ConcurrentHashMap<>();
     private final Map<String, String> gated = new ConcurrentHashMap<>();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
-    private final Map<String, Integer> breakAfter = new ConcurrentHashMap<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
@@ -78,9 +81,15 @@ final class FakeHub implements AutoCloseable {
         served.put(sha256(repos.get(repo).get(file).content()), wrong);
     }
 
-    /** The next CDN transfer of this LFS file stops after {@code bytes} bytes and drops the connection. */
-    void breakOnceAfter(String repo, String file, int bytes) {
-        breakAfter.put(sha256(repos.get(repo).get(file).content()), bytes);
+    /** The next {@code times} CDN transfers of this LFS file send {@code bytes} bytes and drop the connection. */
+    void breakAfter(String repo, String file, int bytes, int times) {
+        // The short pause lets the client take in what arrived before the connection drops.
+        faults.put(sha256(repos.get(repo).get(file).content()), new Fault(bytes, times, 200));
+    }
+
+    /** The next CDN transfer of this LFS file sends {@code bytes} bytes, then nothing for {@code millis}. */
+    void stallOnceAfter(String repo, String file, int bytes, long millis) {
+        faults.put(sha256(repos.get(repo).get(file).content()), new Fault(bytes, 1, millis));
     }
 
     /** The repo answers 403 GatedRepo. */
@@ -169,10 +178,19 @@ final class FakeHub implements AutoCloseable {
 
     private void serveCdn() {
         while (!cdn.isClosed()) {
-            try (Socket socket = cdn.accept()) {
-                handleCdn(socket);
+            try {
+                Socket socket = cdn.accept();
+                Thread connection = new Thread(() -> {
+                    try (socket) {
+                        handleCdn(socket);
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                }, "fake-cdn-connection");
+                connection.setDaemon(true);
+                connection.start();
             } catch (IOException e) {
-                // closed by close(), or the client went away: serve the next one
+                // closed by close()
             }
         }
     }
@@ -198,15 +216,18 @@ final class FakeHub implements AutoCloseable {
                     .append('/').append(content.length).append("\r\n");
         }
         head.append("Content-Length: ").append(length).append("\r\nConnection: close\r\n\r\n");
-        Integer stop = breakAfter.remove(hash);
-        int sent = stop == null ? length : stop;
+        Fault fault = faults.remove(hash);
+        if (fault != null && fault.times() > 1) {
+            faults.put(hash, new Fault(fault.bytes(), fault.times() - 1, fault.holdMillis()));
+        }
+        int sent = fault == null ? length : fault.bytes();
         OutputStream out = socket.getOutputStream();
         out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         out.write(content, from, sent);
         out.flush();
         requests.add(new Request("cdn", requestLine[0], path, range, headers.get("authorization"), sent));
-        if (stop != null) {
-            sleep(); // let the client take in what arrived before the connection drops
+        if (fault != null) {
+            sleep(fault.holdMillis());
         }
     }
 
@@ -243,9 +264,9 @@ final class FakeHub implements AutoCloseable {
         return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static void sleep() {
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(200);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
