@@ -19,11 +19,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,13 +83,13 @@ final class HubDownloader {
         return remote.commit();
     }
 
-    RemoteFile metadata(String repo, String revision, String file) {
+    private RemoteFile metadata(String repo, String revision, String file) {
         URI uri = URI.create(settings.endpoint() + "/" + repo + "/resolve/" + encode(revision, false)
                 + "/" + encode(file, true));
         for (int hops = 0; ; hops++) {
             URI current = uri;
             HttpResponse<Void> response = send(
-                    () -> request(current, 0).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    request(current, 0).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding(), repo);
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
@@ -186,7 +181,7 @@ final class HubDownloader {
                     + response.headers().firstValue("Content-Range").orElse("none") + ")");
         }
         progress.begin(remote.file(), have, remote.size());
-        Stall stall = new Stall(settings.timeout());
+        StallWatch stall = new StallWatch(settings.timeout());
         boolean complete = false;
         try (InputStream in = response.body();
                 OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -214,7 +209,7 @@ final class HubDownloader {
         }
     }
 
-    private static int read(InputStream in, byte[] buffer, Stall stall, Path incomplete) throws IOException {
+    private static int read(InputStream in, byte[] buffer, StallWatch stall, Path incomplete) throws IOException {
         try {
             return in.read(buffer);
         } catch (IOException e) {
@@ -223,61 +218,12 @@ final class HubDownloader {
         }
     }
 
-    /**
-     * Closes a response body that has sent nothing for too long: HttpClient has no read timeout
-     * for a body it streams, and a silent connection would otherwise hang the download forever.
-     */
-    private static final class Stall {
-        private final long limitNanos;
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "percept-download-stall");
-            t.setDaemon(true);
-            return t;
-        });
-        private final AtomicLong lastData = new AtomicLong(System.nanoTime());
-        private volatile boolean fired;
-
-        Stall(Duration limit) {
-            this.limitNanos = limit.toNanos();
-        }
-
-        void watch(InputStream in) {
-            long period = Math.max(limitNanos / 4, 10_000_000L);
-            timer.scheduleWithFixedDelay(() -> {
-                if (System.nanoTime() - lastData.get() > limitNanos) {
-                    fired = true;
-                    try {
-                        in.close();
-                    } catch (IOException e) {
-                        // closing is all we wanted; the reader sees the end of the stream
-                    }
-                }
-            }, period, period, TimeUnit.NANOSECONDS);
-        }
-
-        void dataArrived() {
-            lastData.set(System.nanoTime());
-        }
-
-        boolean fired() {
-            return fired;
-        }
-
-        String reason() {
-            return "no data for " + Duration.ofNanos(limitNanos).toMillis() / 1000.0 + " s";
-        }
-
-        void stop() {
-            timer.shutdownNow();
-        }
-    }
-
     /** GET from where the HEAD pointed, from byte {@code from} on, following the CDN's own redirects. */
     private HttpResponse<InputStream> get(RemoteFile remote, long from) throws IOException {
         URI uri = remote.location();
         for (int hops = 0; ; hops++) {
             URI current = uri;
-            HttpResponse<InputStream> response = send(() -> request(current, from).GET().build(),
+            HttpResponse<InputStream> response = send(request(current, from).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream(), remote.repo());
             if (!REDIRECTS.contains(response.statusCode())) {
                 return response;
@@ -316,13 +262,12 @@ final class HubDownloader {
         return builder;
     }
 
-    private <T> HttpResponse<T> send(Supplier<HttpRequest> request, HttpResponse.BodyHandler<T> body, String repo) {
-        HttpRequest built = request.get();
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body, String repo) {
         try {
-            return client.send(built, body);
+            return client.send(request, body);
         } catch (IOException e) {
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new PerceptException("cannot reach " + built.uri().getScheme() + "://" + built.uri().getAuthority()
+            throw new PerceptException("cannot reach " + request.uri().getScheme() + "://" + request.uri().getAuthority()
                     + " for " + repo + " (" + why + "); check the network, or use --offline to work from the cache",
                     e);
         } catch (InterruptedException e) {
