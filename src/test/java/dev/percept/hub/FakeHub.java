@@ -21,14 +21,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback stand-in for the Hugging Face Hub: {@code HEAD /{repo}/resolve/{rev}/{file}} answers
  * with X-Repo-Commit, ETag (git sha1) and Content-Length for git files, and with a 302 to a
  * second server (the "CDN") plus X-Linked-Etag (sha256) and X-Linked-Size for LFS files. The CDN
- * honours {@code Range: bytes=N-}. Files can be set to break off mid-transfer once, or to be served
- * with content that does not match their etag.
+ * honours {@code Range: bytes=N-}. Transfers can be set to break off or stall midway, files to be
+ * served with content that does not match their etag, repos to be gated or renamed.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -46,7 +47,7 @@ final class FakeHub implements AutoCloseable {
     // The CDN speaks HTTP on a plain socket: HttpServer cannot drop a connection mid-body.
     private final ServerSocket cdn;
     private final Map<String, Map<String, Entry>> repos = new ConcurrentHashMap<>();
-    private final Map<String, String> gated = new ConcurrentHashMap<>();
+    private final Set<String> gated = ConcurrentHashMap.newKeySet();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
@@ -94,7 +95,7 @@ final class FakeHub implements AutoCloseable {
 
     /** The repo answers 403 GatedRepo. */
     void gate(String repo) {
-        gated.put(repo, repo);
+        gated.add(repo);
     }
 
     /** Requests for {@code oldName} are redirected (relative Location, as the Hub does) to {@code newName}. */
@@ -136,26 +137,26 @@ final class FakeHub implements AutoCloseable {
             if (renamed.containsKey(repo)) {
                 ex.getResponseHeaders().set("Location",
                         "/" + renamed.get(repo) + "/resolve/" + parts[3] + "/" + parts[4]);
-                reply(ex, 307, null, 0);
+                reply(ex, 307, null);
                 return;
             }
             ex.getResponseHeaders().set("X-Repo-Commit", COMMIT);
             Map<String, Entry> files = repos.get(repo);
             if (files == null) {
-                reply(ex, 401, "RepoNotFound", 0);
+                reply(ex, 401, "RepoNotFound");
                 return;
             }
-            if (gated.containsKey(repo)) {
-                reply(ex, 403, "GatedRepo", 0);
+            if (gated.contains(repo)) {
+                reply(ex, 403, "GatedRepo");
                 return;
             }
             if (!revision.equals("main") && !revision.equals(COMMIT)) {
-                reply(ex, 404, "RevisionNotFound", 0);
+                reply(ex, 404, "RevisionNotFound");
                 return;
             }
             Entry entry = files.get(file);
             if (entry == null) {
-                reply(ex, 404, "EntryNotFound", 0);
+                reply(ex, 404, "EntryNotFound");
                 return;
             }
             ex.getResponseHeaders().set("ETag", "\"" + entry.etag() + "\"");
@@ -164,10 +165,10 @@ final class FakeHub implements AutoCloseable {
                 ex.getResponseHeaders().set("X-Linked-Size", Long.toString(entry.content().length));
                 ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + cdn.getLocalPort()
                         + "/blobs/" + entry.etag() + "?signature=test");
-                reply(ex, 302, null, 0);
+                reply(ex, 302, null);
             } else if (ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().set("Content-Length", Long.toString(entry.content().length));
-                reply(ex, 200, null, 0);
+                reply(ex, 200, null);
             } else {
                 ex.sendResponseHeaders(200, entry.content().length);
                 ex.getResponseBody().write(entry.content());
@@ -247,12 +248,12 @@ final class FakeHub implements AutoCloseable {
                 .filter(e -> e.etag().equals(hash)).findFirst().orElseThrow().content();
     }
 
-    private void reply(HttpExchange ex, int status, String errorCode, long bytes) throws IOException {
+    private void reply(HttpExchange ex, int status, String errorCode) throws IOException {
         if (errorCode != null) {
             ex.getResponseHeaders().set("X-Error-Code", errorCode);
         }
         ex.sendResponseHeaders(status, -1);
-        record(ex, "hub", bytes);
+        record(ex, "hub", 0);
     }
 
     private void record(HttpExchange ex, String server, long bytes) {
