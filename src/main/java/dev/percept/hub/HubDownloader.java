@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +34,7 @@ final class HubDownloader {
 
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 10;
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final int ATTEMPTS = 5;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
     private final HubSettings settings;
@@ -84,13 +83,13 @@ final class HubDownloader {
         return remote.commit();
     }
 
-    RemoteFile metadata(String repo, String revision, String file) {
+    private RemoteFile metadata(String repo, String revision, String file) {
         URI uri = URI.create(settings.endpoint() + "/" + repo + "/resolve/" + encode(revision, false)
                 + "/" + encode(file, true));
         for (int hops = 0; ; hops++) {
             URI current = uri;
             HttpResponse<Void> response = send(
-                    () -> request(current, 0).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    request(current, 0).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding(), repo);
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
@@ -126,7 +125,38 @@ final class HubDownloader {
         }
     }
 
+    /**
+     * Downloads into {@code incomplete}, resuming from what it already holds. A transfer that
+     * breaks off or stalls is resumed up to {@value #ATTEMPTS} times, like huggingface_hub's.
+     */
     private void download(RemoteFile remote, Path incomplete, TransferProgress progress) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                downloadOnce(remote, incomplete, progress);
+                return;
+            } catch (BrokenTransfer e) {
+                String broke = remote.file() + " from " + remote.repo() + " broke off after " + e.received + " of "
+                        + remote.size() + " bytes (" + e.getMessage() + ")";
+                if (attempt == ATTEMPTS) {
+                    throw new PerceptException("the download of " + broke + " " + ATTEMPTS
+                            + " times; run the same command again to resume it", e);
+                }
+                progress.note(broke + "; resuming");
+            }
+        }
+    }
+
+    /** A transfer that ended before the last byte; what arrived is kept for the next attempt. */
+    private static final class BrokenTransfer extends IOException {
+        final long received;
+
+        BrokenTransfer(String why, long received, Throwable cause) {
+            super(why, cause);
+            this.received = received;
+        }
+    }
+
+    private void downloadOnce(RemoteFile remote, Path incomplete, TransferProgress progress) throws IOException {
         long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
         if (have > remote.size()) {
             Files.delete(incomplete);
@@ -151,22 +181,26 @@ final class HubDownloader {
                     + response.headers().firstValue("Content-Range").orElse("none") + ")");
         }
         progress.begin(remote.file(), have, remote.size());
-        byte[] buffer = new byte[1 << 16];
+        StallWatch stall = new StallWatch(settings.timeout());
         boolean complete = false;
         try (InputStream in = response.body();
                 OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int n; (n = read(in, buffer, remote, incomplete)) > 0; ) {
+            stall.watch(in);
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = read(in, buffer, stall, incomplete)) > 0; ) {
+                stall.dataArrived();
                 out.write(buffer, 0, n);
                 progress.advance(n);
             }
-            complete = true;
+            complete = !stall.fired();
         } finally {
+            stall.stop();
             progress.end(complete);
         }
         long got = Files.size(incomplete);
         if (got < remote.size()) {
-            throw new PerceptException(brokeOff(remote, got, "the server ended the transfer early"));
+            throw new BrokenTransfer(stall.fired() ? stall.reason() : "the server ended the transfer early", got, null);
         }
         if (got > remote.size()) {
             Files.delete(incomplete);
@@ -175,18 +209,13 @@ final class HubDownloader {
         }
     }
 
-    private int read(InputStream in, byte[] buffer, RemoteFile remote, Path incomplete) throws IOException {
+    private static int read(InputStream in, byte[] buffer, StallWatch stall, Path incomplete) throws IOException {
         try {
             return in.read(buffer);
         } catch (IOException e) {
-            long got = Files.exists(incomplete) ? Files.size(incomplete) : 0;
-            throw new PerceptException(brokeOff(remote, got, e.getMessage()), e);
+            String why = stall.fired() ? stall.reason() : e.getMessage() != null ? e.getMessage() : e.toString();
+            throw new BrokenTransfer(why, Files.exists(incomplete) ? Files.size(incomplete) : 0, e);
         }
-    }
-
-    private static String brokeOff(RemoteFile remote, long got, String why) {
-        return "the download of " + remote.file() + " from " + remote.repo() + " broke off after " + got + " of "
-                + remote.size() + " bytes (" + why + "); run the same command again to resume it";
     }
 
     /** GET from where the HEAD pointed, from byte {@code from} on, following the CDN's own redirects. */
@@ -194,7 +223,7 @@ final class HubDownloader {
         URI uri = remote.location();
         for (int hops = 0; ; hops++) {
             URI current = uri;
-            HttpResponse<InputStream> response = send(() -> request(current, from).GET().build(),
+            HttpResponse<InputStream> response = send(request(current, from).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream(), remote.repo());
             if (!REDIRECTS.contains(response.statusCode())) {
                 return response;
@@ -219,7 +248,7 @@ final class HubDownloader {
 
     private HttpRequest.Builder request(URI uri, long rangeFrom) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(RESPONSE_TIMEOUT)
+                .timeout(settings.timeout())
                 .header("User-Agent", "percept")
                 // The size in the answer must be the file's, not a compressed body's.
                 .header("Accept-Encoding", "identity");
@@ -233,13 +262,12 @@ final class HubDownloader {
         return builder;
     }
 
-    private <T> HttpResponse<T> send(Supplier<HttpRequest> request, HttpResponse.BodyHandler<T> body, String repo) {
-        HttpRequest built = request.get();
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body, String repo) {
         try {
-            return client.send(built, body);
+            return client.send(request, body);
         } catch (IOException e) {
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new PerceptException("cannot reach " + built.uri().getScheme() + "://" + built.uri().getAuthority()
+            throw new PerceptException("cannot reach " + request.uri().getScheme() + "://" + request.uri().getAuthority()
                     + " for " + repo + " (" + why + "); check the network, or use --offline to work from the cache",
                     e);
         } catch (InterruptedException e) {

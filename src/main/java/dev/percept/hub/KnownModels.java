@@ -30,17 +30,22 @@ public final class KnownModels {
     // - CLIP: openai/clip-vit-base-patch16 and -patch32 carry only pickle (and TF/Flax) weights on
     //   main; their safetensors exist only in unmerged pull-request refs. timm's copies of the same
     //   OpenAI weights carry open_clip_config.json ("quick_gelu": true) and
-    //   open_clip_model.safetensors (timm/vit_base_patch32_clip_224.openai at ab5b8ef; open_clip's
-    //   pretrained.py maps ViT-B-16/ViT-B-32 "openai" to these repos with quick_gelu=True). The
-    //   open_clip layout is the original OpenAI layout DreamSim converts from.
+    //   open_clip_model.safetensors: seen in the file list of timm/vit_base_patch32_clip_224.openai
+    //   (commit ab5b8ef); for the B/16 repo, public code downloads
+    //   resolve/main/open_clip_model.safetensors and loads 'hf-hub:timm/vit_base_patch16_clip_224.openai'
+    //   with open_clip (which needs open_clip_config.json). open_clip's pretrained.py maps
+    //   ViT-B-16/ViT-B-32 "openai" to these repos with quick_gelu=True. The open_clip layout is the
+    //   original OpenAI layout DreamSim converts from.
     // - OpenCLIP: DreamSim creates 'ViT-B-32' / 'ViT-B-16' with pretrained='laion400m_e31'
     //   (load_open_clip_as_dino.py). open_clip's pretrained.py maps both tags to
-    //   timm/vit_base_patch{32,16}_clip_224.laion400m_e31 (OpenCLIP + Safetensors only, no pickle
-    //   tag on the Hub). Activation per open_clip's tag: B/32 laion400m_e31 is quick_gelu=True
-    //   (file vit_b_32-quickgelu-laion400m_e31; model card: "ViT-B-32-quickgelu"); B/16
-    //   laion400m_e31 is not (file vit_b_16-laion400m_e31; model card: "ViT-B-16"), so plain GELU.
-    //   Note: DreamSim's own conversion (load_open_clip_as_dino) keeps nn.GELU for both, so its
-    //   reported open_clip_vitb32 numbers were measured with GELU on QuickGELU-trained weights.
+    //   timm/vit_base_patch{32,16}_clip_224.laion400m_e31. The B/32 file list (commit 846175f)
+    //   shows open_clip_config.json (556 B) and open_clip_model.safetensors (605 MB) beside a
+    //   pickle; the B/16 repo was added in the same batch (commit dd197ef, tags OpenCLIP and
+    //   Safetensors). Activation per open_clip's tags: B/32 laion400m_e31 has quick_gelu=True (file
+    //   vit_b_32-quickgelu-laion400m_e31; model card: "ViT-B-32-quickgelu"); B/16 laion400m_e31
+    //   has not (file vit_b_16-laion400m_e31; model card: "ViT-B-16"), so plain GELU. Note:
+    //   DreamSim's own conversion (load_open_clip_as_dino) keeps nn.GELU for both, so its reported
+    //   open_clip_vitb32 numbers were measured with GELU on QuickGELU-trained weights.
     // - SynCLR: google-research/syn-rep-learn (SynCLR/README.md) publishes synclr_vit_b_16.pth, a
     //   pickle, on Dropbox; the only Hub copy (paulgavrikov/synclr-vit-base-patch16-224) is the
     //   same pickle. No safetensors copy exists, so the user converts it.

@@ -21,14 +21,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback stand-in for the Hugging Face Hub: {@code HEAD /{repo}/resolve/{rev}/{file}} answers
  * with X-Repo-Commit, ETag (git sha1) and Content-Length for git files, and with a 302 to a
  * second server (the "CDN") plus X-Linked-Etag (sha256) and X-Linked-Size for LFS files. The CDN
- * honours {@code Range: bytes=N-}. Files can be set to break off mid-transfer once, or to be served
- * with content that does not match their etag.
+ * honours {@code Range: bytes=N-}. Transfers can be set to break off or stall midway, files to be
+ * served with content that does not match their etag, repos to be gated or renamed.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -39,13 +40,16 @@ final class FakeHub implements AutoCloseable {
 
     private record Entry(byte[] content, boolean lfs, String etag) {}
 
+    /** The next {@code times} transfers send {@code bytes} bytes, keep quiet for {@code holdMillis}, then drop. */
+    private record Fault(int bytes, int times, long holdMillis) {}
+
     private final HttpServer hub;
     // The CDN speaks HTTP on a plain socket: HttpServer cannot drop a connection mid-body.
     private final ServerSocket cdn;
     private final Map<String, Map<String, Entry>> repos = new ConcurrentHashMap<>();
-    private final Map<String, String> gated = new ConcurrentHashMap<>();
+    private final Set<String> gated = ConcurrentHashMap.newKeySet();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
-    private final Map<String, Integer> breakAfter = new ConcurrentHashMap<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
@@ -78,14 +82,20 @@ final class FakeHub implements AutoCloseable {
         served.put(sha256(repos.get(repo).get(file).content()), wrong);
     }
 
-    /** The next CDN transfer of this LFS file stops after {@code bytes} bytes and drops the connection. */
-    void breakOnceAfter(String repo, String file, int bytes) {
-        breakAfter.put(sha256(repos.get(repo).get(file).content()), bytes);
+    /** The next {@code times} CDN transfers of this LFS file send {@code bytes} bytes and drop the connection. */
+    void breakAfter(String repo, String file, int bytes, int times) {
+        // The short pause lets the client take in what arrived before the connection drops.
+        faults.put(sha256(repos.get(repo).get(file).content()), new Fault(bytes, times, 200));
+    }
+
+    /** The next CDN transfer of this LFS file sends {@code bytes} bytes, then nothing for {@code millis}. */
+    void stallOnceAfter(String repo, String file, int bytes, long millis) {
+        faults.put(sha256(repos.get(repo).get(file).content()), new Fault(bytes, 1, millis));
     }
 
     /** The repo answers 403 GatedRepo. */
     void gate(String repo) {
-        gated.put(repo, repo);
+        gated.add(repo);
     }
 
     /** Requests for {@code oldName} are redirected (relative Location, as the Hub does) to {@code newName}. */
@@ -127,26 +137,26 @@ final class FakeHub implements AutoCloseable {
             if (renamed.containsKey(repo)) {
                 ex.getResponseHeaders().set("Location",
                         "/" + renamed.get(repo) + "/resolve/" + parts[3] + "/" + parts[4]);
-                reply(ex, 307, null, 0);
+                reply(ex, 307, null);
                 return;
             }
             ex.getResponseHeaders().set("X-Repo-Commit", COMMIT);
             Map<String, Entry> files = repos.get(repo);
             if (files == null) {
-                reply(ex, 401, "RepoNotFound", 0);
+                reply(ex, 401, "RepoNotFound");
                 return;
             }
-            if (gated.containsKey(repo)) {
-                reply(ex, 403, "GatedRepo", 0);
+            if (gated.contains(repo)) {
+                reply(ex, 403, "GatedRepo");
                 return;
             }
             if (!revision.equals("main") && !revision.equals(COMMIT)) {
-                reply(ex, 404, "RevisionNotFound", 0);
+                reply(ex, 404, "RevisionNotFound");
                 return;
             }
             Entry entry = files.get(file);
             if (entry == null) {
-                reply(ex, 404, "EntryNotFound", 0);
+                reply(ex, 404, "EntryNotFound");
                 return;
             }
             ex.getResponseHeaders().set("ETag", "\"" + entry.etag() + "\"");
@@ -155,10 +165,10 @@ final class FakeHub implements AutoCloseable {
                 ex.getResponseHeaders().set("X-Linked-Size", Long.toString(entry.content().length));
                 ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + cdn.getLocalPort()
                         + "/blobs/" + entry.etag() + "?signature=test");
-                reply(ex, 302, null, 0);
+                reply(ex, 302, null);
             } else if (ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().set("Content-Length", Long.toString(entry.content().length));
-                reply(ex, 200, null, 0);
+                reply(ex, 200, null);
             } else {
                 ex.sendResponseHeaders(200, entry.content().length);
                 ex.getResponseBody().write(entry.content());
@@ -169,10 +179,19 @@ final class FakeHub implements AutoCloseable {
 
     private void serveCdn() {
         while (!cdn.isClosed()) {
-            try (Socket socket = cdn.accept()) {
-                handleCdn(socket);
+            try {
+                Socket socket = cdn.accept();
+                Thread connection = new Thread(() -> {
+                    try (socket) {
+                        handleCdn(socket);
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                }, "fake-cdn-connection");
+                connection.setDaemon(true);
+                connection.start();
             } catch (IOException e) {
-                // closed by close(), or the client went away: serve the next one
+                // closed by close()
             }
         }
     }
@@ -198,15 +217,18 @@ final class FakeHub implements AutoCloseable {
                     .append('/').append(content.length).append("\r\n");
         }
         head.append("Content-Length: ").append(length).append("\r\nConnection: close\r\n\r\n");
-        Integer stop = breakAfter.remove(hash);
-        int sent = stop == null ? length : stop;
+        Fault fault = faults.remove(hash);
+        if (fault != null && fault.times() > 1) {
+            faults.put(hash, new Fault(fault.bytes(), fault.times() - 1, fault.holdMillis()));
+        }
+        int sent = fault == null ? length : fault.bytes();
         OutputStream out = socket.getOutputStream();
         out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         out.write(content, from, sent);
         out.flush();
         requests.add(new Request("cdn", requestLine[0], path, range, headers.get("authorization"), sent));
-        if (stop != null) {
-            sleep(); // let the client take in what arrived before the connection drops
+        if (fault != null) {
+            sleep(fault.holdMillis());
         }
     }
 
@@ -226,12 +248,12 @@ final class FakeHub implements AutoCloseable {
                 .filter(e -> e.etag().equals(hash)).findFirst().orElseThrow().content();
     }
 
-    private void reply(HttpExchange ex, int status, String errorCode, long bytes) throws IOException {
+    private void reply(HttpExchange ex, int status, String errorCode) throws IOException {
         if (errorCode != null) {
             ex.getResponseHeaders().set("X-Error-Code", errorCode);
         }
         ex.sendResponseHeaders(status, -1);
-        record(ex, "hub", bytes);
+        record(ex, "hub", 0);
     }
 
     private void record(HttpExchange ex, String server, long bytes) {
@@ -243,9 +265,9 @@ final class FakeHub implements AutoCloseable {
         return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static void sleep() {
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(200);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

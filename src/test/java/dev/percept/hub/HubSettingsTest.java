@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.percept.PerceptException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,13 @@ class HubSettingsTest {
         assertFalse(from(Map.of("HF_HUB_OFFLINE", "0")).offline());
         assertTrue(from(Map.of()).withOffline(true).offline());
         assertTrue(from(Map.of("HF_HUB_OFFLINE", "1")).withOffline(false).offline());
+    }
+
+    @Test
+    void timeoutComesFromHfHubDownloadTimeout() {
+        assertEquals(Duration.ofSeconds(10), from(Map.of()).timeout());
+        assertEquals(Duration.ofSeconds(60), from(Map.of("HF_HUB_DOWNLOAD_TIMEOUT", "60")).timeout());
+        assertThrows(PerceptException.class, () -> from(Map.of("HF_HUB_DOWNLOAD_TIMEOUT", "soon")));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.percept.hub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,7 +74,11 @@ class ModelStoreTest {
     }
 
     private ModelStore store(boolean offline, String token) {
-        return new ModelStore(new HubSettings(cacheDir, hub.endpoint(), offline, token), KNOWN);
+        return new ModelStore(new HubSettings(cacheDir, hub.endpoint(), offline, token, Duration.ofSeconds(5)), KNOWN);
+    }
+
+    private Path snapshotFile(String repo, String file) {
+        return cacheDir.resolve("models--" + repo.replace("/", "--")).resolve("snapshots/" + FakeHub.COMMIT).resolve(file);
     }
 
     private Map<String, Path> pull(String name) {
@@ -114,25 +121,59 @@ class ModelStoreTest {
     }
 
     @Test
-    void brokenTransferResumesWithARangeRequestForTheMissingBytes() throws IOException {
-        hub.breakOnceAfter(REPO, "model.safetensors", 80_000);
-
-        PerceptException broken = assertThrows(PerceptException.class, () -> pull("tiny_vit"));
-        assertTrue(broken.getMessage().contains("broke off"), broken.getMessage());
-        assertTrue(broken.getMessage().contains("run the same command again"), broken.getMessage());
-        Path partial = cacheDir.resolve("models--test-org--tiny-vit/blobs/" + FakeHub.sha256(WEIGHTS) + ".incomplete");
-        long have = Files.size(partial);
-        assertTrue(have > 0 && have <= 80_000, "partial download kept: " + have);
+    void brokenTransferIsResumedWithARangeRequestForTheMissingBytes() throws IOException {
+        hub.breakAfter(REPO, "model.safetensors", 80_000, 1);
 
         pull("tiny_vit");
 
-        FakeHub.Request resumed = hub.downloads().get(hub.downloads().size() - 1);
-        assertEquals("cdn", resumed.server());
-        assertEquals("bytes=" + have + "-", resumed.range());
-        assertEquals(WEIGHTS.length - have, resumed.bytesSent());
-        Path weights = cacheDir.resolve("models--test-org--tiny-vit/snapshots/" + FakeHub.COMMIT + "/model.safetensors");
-        assertArrayEquals(WEIGHTS, Files.readAllBytes(weights));
+        List<FakeHub.Request> cdn = hub.downloads().stream().filter(r -> r.server().equals("cdn")).toList();
+        assertEquals(2, cdn.size());
+        assertNull(cdn.get(0).range());
+        long kept = Long.parseLong(cdn.get(1).range().replaceAll("bytes=(\\d+)-", "$1"));
+        assertTrue(kept > 0 && kept <= 80_000, "resumed from " + kept);
+        assertEquals(WEIGHTS.length - kept, cdn.get(1).bytesSent());
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshotFile(REPO, "model.safetensors")));
+        assertTrue(log.toString().contains("resuming"), log.toString());
+    }
+
+    @Test
+    void partialDownloadOfAnEarlierRunIsResumed() throws IOException {
+        Path blobs = Files.createDirectories(cacheDir.resolve("models--test-org--tiny-vit/blobs"));
+        Path partial = blobs.resolve(FakeHub.sha256(WEIGHTS) + ".incomplete");
+        Files.write(partial, Arrays.copyOf(WEIGHTS, 50_000));
+
+        pull("tiny_vit");
+
+        List<FakeHub.Request> cdn = hub.downloads().stream().filter(r -> r.server().equals("cdn")).toList();
+        assertEquals(1, cdn.size());
+        assertEquals("bytes=50000-", cdn.get(0).range());
+        assertEquals(WEIGHTS.length - 50_000, cdn.get(0).bytesSent());
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshotFile(REPO, "model.safetensors")));
         assertFalse(Files.exists(partial));
+    }
+
+    @Test
+    void stalledTransferIsAbandonedAndResumed() throws IOException {
+        hub.stallOnceAfter(REPO, "model.safetensors", 60_000, 5_000);
+        HubSettings impatient = new HubSettings(cacheDir, hub.endpoint(), false, null, Duration.ofMillis(300));
+
+        new ModelStore(impatient, KNOWN).pull("tiny_vit", null, new TransferProgress(new PrintWriter(log), false));
+
+        assertTrue(log.toString().contains("no data for 0.3 s"), log.toString());
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshotFile(REPO, "model.safetensors")));
+    }
+
+    @Test
+    void repeatedBreaksGiveUpAndKeepWhatArrived() throws IOException {
+        hub.breakAfter(REPO, "model.safetensors", 10_000, 5);
+
+        PerceptException e = assertThrows(PerceptException.class, () -> pull("tiny_vit"));
+
+        assertTrue(e.getMessage().contains("broke off"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("5 times; run the same command again to resume it"), e.getMessage());
+        Path partial = cacheDir.resolve("models--test-org--tiny-vit/blobs/" + FakeHub.sha256(WEIGHTS) + ".incomplete");
+        assertTrue(Files.size(partial) > 0 && Files.size(partial) <= 50_000);
+        assertFalse(Files.exists(snapshotFile(REPO, "model.safetensors")));
     }
 
     @Test
