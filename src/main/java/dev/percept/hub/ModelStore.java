@@ -31,6 +31,11 @@ public final class ModelStore {
         return cache;
     }
 
+    /** The names this store resolves. */
+    public KnownModels known() {
+        return known;
+    }
+
     /**
      * The folder for a user's model argument: an existing folder as it is, a known name as its
      * snapshot folder in the cache. Never uses the network.

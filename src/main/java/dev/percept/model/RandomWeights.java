@@ -64,11 +64,11 @@ public final class RandomWeights {
     }
 
     private static void layerNorm(Map<String, Tensor> w, String prefix, long d) {
-        w.put(prefix + ".weight", normal(0.02, d).add(new Scalar(1.0)));
+        w.put(prefix + ".weight", normal(0.02, d).add_(new Scalar(1.0)));
         w.put(prefix + ".bias", normal(0.02, d));
     }
 
     private static Tensor normal(double std, long... shape) {
-        return torch.randn(shape).mul(new Scalar(std));
+        return torch.randn(shape).mul_(new Scalar(std));
     }
 }

@@ -43,7 +43,7 @@ public final class VisionTransformer implements AutoCloseable {
      */
     public VisionTransformer(VitConfig config, Map<String, Tensor> weights, Precision precision, ComputeDevice where) {
         this.config = config;
-        this.device = where.torchDevice();
+        this.device = where.torchDevice().retainReference(); // outlives any scope open now
         this.dtype = precision.resolve(where).scalarType();
         Map<String, Tensor> w = new HashMap<>(weights);
         this.posEmbed = take(w, "pos_embed", ScalarType.Float);
@@ -92,22 +92,26 @@ public final class VisionTransformer implements AutoCloseable {
             throw new PerceptException("input " + pixels.size(2) + "x" + pixels.size(3)
                     + " is smaller than one " + config.patch() + "-pixel patch");
         }
+        Tensor x = Ops.scoped(() -> embed(pixels, batch, gh, gw));
+        for (Block block : blocks) {
+            Tensor in = x;
+            x = Ops.scoped(() -> block.apply(in));
+            Ops.release(in);
+        }
+        return x;
+    }
+
+    /** Patch embedding, class token, position embedding, registers and ln_pre. */
+    private Tensor embed(Tensor pixels, long batch, long gh, long gw) {
         Tensor x = Ops.patchify(pixels.to(device, dtype), patchEmbed.weight, patchEmbed.bias, config.patch())
                 .flatten(2, 3)
                 .transpose(1, 2);
-        x = Ops.cat(1, classToken.expand(batch, -1, -1), x).add(positionEmbedding(gh, gw));
+        x = Ops.cat(1, classToken.expand(batch, -1, -1), x).add_(positionEmbedding(gh, gw));
         if (registerTokens != null) {
             // Registers carry no position: they go in after the embedding is added.
             x = Ops.cat(1, x.narrow(1, 0, 1), registerTokens.expand(batch, -1, -1), x.narrow(1, 1, gh * gw));
         }
-        if (normPre != null) {
-            x = normPre.apply(x);
-        }
-        for (Block block : blocks) {
-            Tensor in = x;
-            x = Ops.scoped(() -> block.apply(in));
-        }
-        return x;
+        return normPre == null ? x : normPre.apply(x);
     }
 
     /** The final LayerNorm, applied to every token. */
@@ -141,14 +145,16 @@ public final class VisionTransformer implements AutoCloseable {
         return Ops.cat(1, posEmbed.narrow(1, 0, 1), resized).to(dtype);
     }
 
+    /** The activation, in place where no gradient needs the input. */
     private Tensor activation(Tensor x) {
         return config.activation() == Activation.QUICK_GELU ? Ops.quickGelu(x) : Ops.gelu(x);
     }
 
     @Override
     public void close() {
-        owned.forEach(Tensor::close);
+        owned.forEach(Tensor::releaseReference);
         owned.clear();
+        device.releaseReference();
     }
 
     // ---- weights ----
@@ -164,6 +170,8 @@ public final class VisionTransformer implements AutoCloseable {
         }
         Tensor t = source.to(device, type).contiguous();
         source.close(); // drops only this handle; t keeps the storage if no copy was needed
+        // Our own reference: a PointerScope open around construction must not free the weights.
+        t.retainReference();
         owned.add(t);
         return t;
     }
@@ -216,9 +224,17 @@ public final class VisionTransformer implements AutoCloseable {
             this.ls2 = ls2;
         }
 
+        /**
+         * Each branch runs in its own memory scope so that its intermediates are freed before the
+         * next one allocates; the residual sums reuse the branch outputs' memory.
+         */
         Tensor apply(Tensor x) {
-            x = x.add(scaled(ls1, attention(norm1.apply(x))));
-            return x.add(scaled(ls2, fc2.apply(activation(fc1.apply(norm2.apply(x))))));
+            Tensor attended = Ops.scoped(() -> scaled(ls1, attention(norm1.apply(x)))).add_(x);
+            return Ops.scoped(() -> scaled(ls2, mlp(norm2.apply(attended)))).add_(attended);
+        }
+
+        Tensor mlp(Tensor x) {
+            return fc2.apply(activation(fc1.apply(x)));
         }
 
         Tensor attention(Tensor x) {
@@ -232,7 +248,7 @@ public final class VisionTransformer implements AutoCloseable {
         }
 
         private Tensor scaled(Tensor gamma, Tensor x) {
-            return gamma == null ? x : x.mul(gamma);
+            return gamma == null ? x : x.mul_(gamma);
         }
     }
 }

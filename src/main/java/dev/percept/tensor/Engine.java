@@ -33,10 +33,17 @@ public final class Engine {
 
     private static void load() {
         try {
+            // A build with the CUDA natives (./mvnw -Pcuda) carries them under "<platform>-gpu".
+            String gpu = "/org/bytedeco/pytorch/" + Loader.getPlatform() + "-gpu/";
+            if (Engine.class.getResource(gpu) != null) {
+                System.setProperty("org.bytedeco.javacpp.platform.extension", "-gpu");
+            }
+            String natives = "/org/bytedeco/pytorch/" + Loader.getPlatform()
+                    + System.getProperty("org.bytedeco.javacpp.platform.extension", "") + "/";
             // Unpack the whole native folder before the first torch class loads: otherwise the
             // dynamic linker may resolve libtorch_cpu from a system copy (e.g. Debian's
             // python3-torch) and crash on the version mismatch.
-            Loader.cacheResources("/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
+            Loader.cacheResources(natives);
             Loader.load(torch.class);
             // Interop threads only pay off with concurrent graphs; we run one at a time.
             torch.set_num_interop_threads(1);

@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -61,14 +62,18 @@ public final class Ops {
                 x, new long[] {x.size(-1)}, new TensorOptional(weight), new TensorOptional(bias), eps, false);
     }
 
-    /** Exact (erf) GELU. */
+    /** Exact (erf) GELU; overwrites {@code x} when no gradient is being recorded. */
     public static Tensor gelu(Tensor x) {
-        return torch.gelu(x);
+        return GradMode.is_enabled() ? torch.gelu(x) : torch.gelu_(x);
     }
 
-    /** OpenAI CLIP's approximation: x * sigmoid(1.702 x). */
+    /**
+     * OpenAI CLIP's approximation x * sigmoid(1.702 x); overwrites {@code x} when no gradient is
+     * being recorded.
+     */
     public static Tensor quickGelu(Tensor x) {
-        return x.mul(torch.sigmoid(x.mul(new Scalar(1.702))));
+        Tensor gate = torch.sigmoid(x.mul(new Scalar(1.702)));
+        return GradMode.is_enabled() ? x.mul(gate) : x.mul_(gate);
     }
 
     /**
@@ -108,15 +113,22 @@ public final class Ops {
      */
     public static Tensor scoped(Supplier<Tensor> body) {
         PointerScope outer = PointerScope.getInnerScope();
+        if (outer == null) {
+            throw new IllegalStateException("open a PointerScope around tensor work (one per batch or step)");
+        }
         try (PointerScope inner = new PointerScope()) {
             Tensor result = body.get();
-            if (outer != null) {
-                outer.attach(result);
-            } else {
-                inner.detach(result);
-            }
+            outer.attach(result);
             return result;
         }
+    }
+
+    /**
+     * Drops a tensor handle of the innermost scope now rather than at the end of the scope. The
+     * storage itself goes only when nothing else (a view, the autograd graph) still refers to it.
+     */
+    public static void release(Tensor t) {
+        PointerScope.getInnerScope().detach(t);
     }
 
     public static Tensor cat(long dim, Tensor... parts) {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# ViT-B/16 embedding speed: PyTorch eager (Debian's python3-torch) and percept, back to back in
+# one run on the same machine, same threads and batch. Needs: apt-get install python3-torch
+# python3-torchvision libopenblas0-openmp. Usage: tools/bench/compare_embed.sh [threads] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+threads="${1:-2}"
+seconds="${2:-30}"
+export OMP_WAIT_POLICY=PASSIVE
+echo "== PyTorch eager fp32 (torchvision vit_b_16, random weights)"
+/usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds"
+# The same, with glibc told never to hand freed memory back to the kernel: on VMs where a fresh
+# page costs a hypervisor round trip this is PyTorch's best case.
+echo "== PyTorch eager fp32, MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64G"
+MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 \
+  /usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds"
+for p in fp32 bf16; do
+  echo "== percept $p"
+  ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds"
+done
