@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             EmbedCommand.class,
             DistanceCommand.class,
+            EvalCommand.class,
             ModelsCommand.class,
             PullCommand.class,
             BenchCommand.class,

@@ -1,5 +1,6 @@
 package dev.percept.embed;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +9,10 @@ import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.io.NpyRowWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,23 +35,80 @@ public final class EmbeddingFiles {
         return npy.resolveSibling(stem + ".json");
     }
 
+    /** The job file of an unfinished run: which job it is and how many rows are safely on disk. */
+    static Path jobFile(Path npy) {
+        return npy.resolveSibling(npy.getFileName() + ".partial.json");
+    }
+
+    /**
+     * Embeds every image into {@code out}. Rows go to {@code out.partial} batch by batch, each batch
+     * forced to disk before the job file records it; a run of the same job (same inputs, models and
+     * settings) after an interruption continues from the last recorded batch.
+     */
     public static void write(Path out, Embedder embedder, List<Member> members, FeatureNorm normalization,
             List<Path> images, Progress progress) {
         long[] row = embedder.rowShape();
         long[] shape = new long[row.length + 1];
         shape[0] = images.size();
         System.arraycopy(row, 0, shape, 1, row.length);
-        try (NpyRowWriter writer = NpyRowWriter.create(out, shape)) {
-            embedder.embed(images, (first, rows) -> {
+        ObjectNode description = describe(members, normalization, images, shape);
+        String job = sha256(description.toString());
+        Path jobFile = jobFile(out);
+        long done = rowsDone(jobFile, job, out);
+        if (done > 0) {
+            System.err.printf("resuming %s: %d of %d rows already embedded%n", out, done, images.size());
+            progress.advance(done);
+        }
+        try (NpyRowWriter writer = NpyRowWriter.resume(out, done, shape)) {
+            embedder.embed(images.subList((int) done, images.size()), (first, rows) -> {
                 for (float[] r : rows) {
                     writer.append(r);
                 }
+                writer.sync();
+                writeJob(jobFile, job, writer.rowsWritten());
             }, progress);
         }
-        writeSidecar(sidecar(out), members, normalization, images, shape);
+        writeAtomically(sidecar(out), description);
+        try {
+            Files.deleteIfExists(jobFile);
+        } catch (IOException e) {
+            throw new PerceptException("cannot remove " + jobFile + ": " + e.getMessage(), e);
+        }
     }
 
-    private static void writeSidecar(Path file, List<Member> members, FeatureNorm normalization,
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long rowsDone(Path jobFile, String job, Path out) {
+        if (!Files.exists(jobFile)) {
+            return 0;
+        }
+        try {
+            JsonNode node = JSON.readTree(jobFile.toFile());
+            if (!job.equals(node.path("job").asText())) {
+                throw new PerceptException(jobFile + " belongs to an unfinished run with other inputs or settings; "
+                        + "rerun that command to finish it, or delete " + jobFile + " and " + out + ".partial");
+            }
+            return node.path("rows").asLong();
+        } catch (IOException e) {
+            throw new PerceptException("cannot read " + jobFile + ": " + e.getMessage()
+                    + "; delete it and " + out + ".partial to start over", e);
+        }
+    }
+
+    private static void writeJob(Path jobFile, String job, long rows) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("job", job);
+        node.put("rows", rows);
+        writeAtomically(jobFile, node);
+    }
+
+    private static ObjectNode describe(List<Member> members, FeatureNorm normalization,
             List<Path> images, long[] shape) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode models = root.putArray("models");
@@ -58,6 +120,7 @@ public final class EmbeddingFiles {
             node.put("precision", m.backbone().precision().toString());
             node.put("image_height", m.preprocessing().height());
             node.put("image_width", m.preprocessing().width());
+            node.put("preprocessing", m.preprocessing().toString());
         }
         root.put("normalize", normalization.toString());
         ArrayNode dims = root.putArray("shape");
@@ -66,6 +129,10 @@ public final class EmbeddingFiles {
         }
         ArrayNode inputs = root.putArray("inputs");
         images.forEach(p -> inputs.add(p.toString()));
+        return root;
+    }
+
+    private static void writeAtomically(Path file, JsonNode root) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             JSON.writeValue(tmp.toFile(), root);

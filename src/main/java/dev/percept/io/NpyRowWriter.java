@@ -4,6 +4,7 @@ import dev.percept.PerceptException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -46,6 +47,56 @@ public final class NpyRowWriter implements AutoCloseable {
             throw new PerceptException("cannot write " + file + ": " + e, e);
         }
         return writer;
+    }
+
+    /**
+     * Continues (or starts) {@code file} in its partial file {@code file.partial}, keeping the
+     * first {@code rowsDone} rows an earlier run wrote and dropping anything after them (a row
+     * torn by a crash). {@link #close()} publishes the file when every row is there and otherwise
+     * leaves the partial file for the next run.
+     */
+    public static NpyRowWriter resume(Path file, long rowsDone, long... shape) {
+        long rows = shape.length == 0 ? 1 : shape[0];
+        long rowElements = FloatArray.elementCount(Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length));
+        byte[] header = Npy.float32Header(shape);
+        AtomicFile out = AtomicFile.resumable(file);
+        try {
+            FileChannel channel = out.channel();
+            long keep = header.length + 4 * rowElements * rowsDone;
+            if (rowsDone > 0) {
+                ByteBuffer existing = ByteBuffer.allocate(header.length);
+                while (existing.hasRemaining() && channel.read(existing, existing.position()) > 0) {
+                    // read the whole header
+                }
+                if (existing.hasRemaining() || !Arrays.equals(existing.array(), header) || channel.size() < keep) {
+                    throw new PerceptException(AtomicFile.partialOf(file) + " does not hold the " + rowsDone
+                            + " rows of shape " + Arrays.toString(shape) + " its job file promises; delete it and start over");
+                }
+            } else {
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(header), 0);
+            }
+            channel.truncate(keep);
+            channel.position(keep);
+        } catch (IOException e) {
+            out.close();
+            throw new PerceptException("cannot write " + AtomicFile.partialOf(file) + ": " + e, e);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        NpyRowWriter writer = new NpyRowWriter(out, rows, rowElements);
+        writer.written = rowsDone;
+        return writer;
+    }
+
+    /** Forces the rows written so far to disk, so that a crash after this keeps them. */
+    public void sync() {
+        try {
+            out.channel().force(false);
+        } catch (IOException e) {
+            throw new PerceptException("cannot write " + out.target() + ": " + e, e);
+        }
     }
 
     /** Appends whole rows: {@code values.length} must be a multiple of the row size. */
@@ -93,6 +144,10 @@ public final class NpyRowWriter implements AutoCloseable {
             out.commit();
         } else {
             out.close();
+            if (out.resumable()) {
+                throw new PerceptException(out.target() + ": stopped after " + written + " of " + rows
+                        + " rows; they are kept in " + out.temp() + " and the same command continues from there");
+            }
             throw new PerceptException(out.target() + ": only " + written + " of " + rows + " rows were written; the file was not created");
         }
     }

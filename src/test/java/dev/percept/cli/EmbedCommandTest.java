@@ -100,7 +100,7 @@ class EmbedCommandTest {
     }
 
     @Test
-    void aCorruptImageIsAClearErrorAndNoOutputIsLeft() throws IOException {
+    void aCorruptImageIsAClearErrorNamingTheFileAndNoOutputAppears() throws IOException {
         Path bad = inputs.resolve("broken.jpg");
         Files.write(bad, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2});
         Path out = dir.resolve("feats.npy");
@@ -109,6 +109,39 @@ class EmbedCommandTest {
         assertTrue(r.err().startsWith("error: ") && r.err().contains(bad.toString()), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void anInterruptedRunContinuesWhereItStoppedAndEndsWithTheSameRows() throws IOException {
+        Path full = dir.resolve("full.npy");
+        assertEquals(0, Cli.run("embed", "--model", DINO, "--batch", "1", "--precision", "fp32",
+                "--out", full.toString(), inputs.toString()).exitCode());
+
+        // Break the second input (c.jpg): the run stops there with the first row safely kept.
+        Path second = inputs.resolve("c.jpg");
+        byte[] good = Files.readAllBytes(second);
+        Files.write(second, new byte[] {1, 2, 3});
+        Path out = dir.resolve("feats.npy");
+        Cli broken = Cli.run("embed", "--model", DINO, "--batch", "1", "--precision", "fp32", "--out", out.toString(), inputs.toString());
+        assertEquals(2, broken.exitCode());
+        assertFalse(Files.exists(out));
+        assertTrue(Files.exists(dir.resolve("feats.npy.partial")) && Files.exists(dir.resolve("feats.npy.partial.json")));
+        assertEquals(1, new ObjectMapper().readTree(dir.resolve("feats.npy.partial.json").toFile()).get("rows").asInt());
+
+        // Other settings may not continue someone else's partial output.
+        Cli other = Cli.run("embed", "--model", DINO, "--batch", "1", "--precision", "fp32", "--normalize", "l2",
+                "--out", out.toString(), inputs.toString());
+        assertEquals(2, other.exitCode());
+        assertTrue(other.err().contains("unfinished run with other inputs or settings"), other.err());
+
+        // The rerun continues after row 0: breaking that input now must not matter.
+        Files.write(second, good);
+        Files.write(inputs.resolve("b.jpg"), new byte[] {4, 5, 6});
+        Cli resumed = Cli.run("embed", "--model", DINO, "--batch", "1", "--precision", "fp32", "--out", out.toString(), inputs.toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertArrayEquals(Npy.readFloats(full).data(), Npy.readFloats(out).data());
+        assertFalse(Files.exists(dir.resolve("feats.npy.partial")));
+        assertFalse(Files.exists(dir.resolve("feats.npy.partial.json")));
     }
 
     @Test
