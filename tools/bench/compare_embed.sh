@@ -23,5 +23,9 @@ for round in $(seq "$rounds"); do
     echo "== round $round: percept $p"
     ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds" \
       2>/dev/null | grep '^{'
+    echo "== round $round: percept $p, MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64G"
+    MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 \
+      ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds" \
+      2>/dev/null | grep '^{'
   done
 done
