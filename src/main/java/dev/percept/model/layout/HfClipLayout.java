@@ -66,8 +66,7 @@ final class HfClipLayout implements Layout {
             String src = v + "encoder.layers." + i + ".";
             String dst = "blocks." + i + ".";
             String att = src + "self_attn.";
-            keys.fuse(dst + "attn.qkv.weight", shape(d, d), att + "q_proj.weight", att + "k_proj.weight", att + "v_proj.weight")
-                    .fuse(dst + "attn.qkv.bias", shape(d), att + "q_proj.bias", att + "k_proj.bias", att + "v_proj.bias")
+            keys.fuseQkv(dst, att, "q_proj", "k_proj", "v_proj", d, true)
                     .copy(dst + "norm1.weight", src + "layer_norm1.weight", d)
                     .copy(dst + "norm1.bias", src + "layer_norm1.bias", d)
                     .copy(dst + "attn.proj.weight", att + "out_proj.weight", d, d)

@@ -66,11 +66,8 @@ final class HfDinov2Layout implements Layout {
             String src = p + "encoder.layer." + i + ".";
             String dst = "blocks." + i + ".";
             String att = src + "attention.attention.";
-            keys.fuse(dst + "attn.qkv.weight", shape(d, d), att + "query.weight", att + "key.weight", att + "value.weight");
-            if (qkvBias) {
-                keys.fuse(dst + "attn.qkv.bias", shape(d), att + "query.bias", att + "key.bias", att + "value.bias");
-            }
-            keys.copy(dst + "norm1.weight", src + "norm1.weight", d)
+            keys.fuseQkv(dst, att, "query", "key", "value", d, qkvBias)
+                    .copy(dst + "norm1.weight", src + "norm1.weight", d)
                     .copy(dst + "norm1.bias", src + "norm1.bias", d)
                     .copy(dst + "attn.proj.weight", src + "attention.output.dense.weight", d, d)
                     .copy(dst + "attn.proj.bias", src + "attention.output.dense.bias", d)

@@ -1,7 +1,5 @@
 package dev.percept.model.layout;
 
-import static dev.percept.model.layout.Configs.shape;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.model.Checkpoint;
 import dev.percept.model.VitConfig;
@@ -53,11 +51,8 @@ final class HfVitLayout implements Layout {
             String src = p + "encoder.layer." + i + ".";
             String dst = "blocks." + i + ".";
             String att = src + "attention.attention.";
-            keys.fuse(dst + "attn.qkv.weight", shape(d, d), att + "query.weight", att + "key.weight", att + "value.weight");
-            if (qkvBias) {
-                keys.fuse(dst + "attn.qkv.bias", shape(d), att + "query.bias", att + "key.bias", att + "value.bias");
-            }
-            keys.copy(dst + "norm1.weight", src + "layernorm_before.weight", d)
+            keys.fuseQkv(dst, att, "query", "key", "value", d, qkvBias)
+                    .copy(dst + "norm1.weight", src + "layernorm_before.weight", d)
                     .copy(dst + "norm1.bias", src + "layernorm_before.bias", d)
                     .copy(dst + "attn.proj.weight", src + "attention.output.dense.weight", d, d)
                     .copy(dst + "attn.proj.bias", src + "attention.output.dense.bias", d)

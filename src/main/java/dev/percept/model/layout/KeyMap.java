@@ -52,6 +52,18 @@ public final class KeyMap {
         return this;
     }
 
+    /**
+     * The fused qkv projection of block {@code block} ("blocks.3.") from separate q, k and v
+     * projections named {@code prefix + q + ".weight"} and so on.
+     */
+    public KeyMap fuseQkv(String block, String prefix, String q, String k, String v, long d, boolean bias) {
+        fuse(block + "attn.qkv.weight", new long[] {d, d}, prefix + q + ".weight", prefix + k + ".weight", prefix + v + ".weight");
+        if (bias) {
+            fuse(block + "attn.qkv.bias", new long[] {d}, prefix + q + ".bias", prefix + k + ".bias", prefix + v + ".bias");
+        }
+        return this;
+    }
+
     /** Keys matching this are part of the layout but not of the vision model (text tower, heads). */
     public KeyMap ignore(Predicate<String> keys) {
         ignored.add(keys);
