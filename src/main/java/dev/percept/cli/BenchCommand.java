@@ -1,5 +1,6 @@
 package dev.percept.cli;
 
+import dev.percept.PerceptException;
 import dev.percept.bench.EmbedBenchmark;
 import dev.percept.embed.Member;
 import dev.percept.image.Normalization;
@@ -14,6 +15,7 @@ import dev.percept.tensor.Engine;
 import dev.percept.tensor.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,7 +48,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             List<Member> members = model.model.equals(RANDOM_VIT_B16) ? List.of(randomVitB16()) : model.open();
             if (members.size() != 1) {
-                throw new dev.percept.PerceptException("bench embed measures one model, not an ensemble");
+                throw new PerceptException("bench embed measures one model, not an ensemble");
             }
             Path work = Files.createTempDirectory("percept-bench");
             try {
@@ -65,7 +67,7 @@ final class BenchCommand {
                         r.threads(), r.batch(), r.precision());
             } finally {
                 try (var files = Files.walk(work)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
                 members.forEach(m -> m.backbone().close());
             }

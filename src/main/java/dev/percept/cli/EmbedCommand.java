@@ -6,6 +6,7 @@ import dev.percept.embed.Embedder;
 import dev.percept.embed.ImageInputs;
 import dev.percept.embed.Member;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ final class EmbedCommand implements Callable<Integer> {
             Progress progress = Progress.onStderr("embed", "img", images.size());
             EmbeddingFiles.write(out, embedder, members, model.normalization(), images, progress);
             System.err.printf("wrote %d x %s to %s%n", images.size(),
-                    java.util.Arrays.toString(embedder.rowShape()), out);
+                    Arrays.toString(embedder.rowShape()), out);
         } finally {
             members.forEach(m -> m.backbone().close());
         }

@@ -1,5 +1,6 @@
 package dev.percept.cli;
 
+import dev.percept.PerceptException;
 import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.embed.FeatureNorm;
@@ -62,7 +63,7 @@ final class ModelOptions {
     List<Member> open() {
         Engine.start(threads);
         if (!preprocess.equals("dreamsim") && !preprocess.equals("upstream")) {
-            throw new dev.percept.PerceptException("--preprocess must be dreamsim or upstream, not " + preprocess);
+            throw new PerceptException("--preprocess must be dreamsim or upstream, not " + preprocess);
         }
         ModelRequest request = new ModelRequest(
                 model,

@@ -58,16 +58,6 @@ public final class Progress {
         }
     }
 
-    public synchronized long done() {
-        return done;
-    }
-
-    /** Items per second since the start. */
-    public synchronized double rate() {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return seconds > 0 ? done / seconds : 0;
-    }
-
     private String line(long now) {
         double seconds = (now - start) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;

@@ -1,8 +1,8 @@
 package dev.percept.embed;
 
 import dev.percept.PerceptException;
+import dev.percept.tensor.Ops;
 import java.util.Locale;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /** What is done to each feature vector after extraction (after concatenation, for ensembles). */
@@ -19,12 +19,11 @@ public enum FeatureNorm {
 
     /** Applies to [B, dim] float rows. */
     public Tensor apply(Tensor rows) {
-        Tensor x = this == DREAMSIM ? rows.sub(rows.mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional())) : rows;
-        if (this == NONE) {
-            return x;
-        }
-        Tensor norms = x.norm(new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {1}, true);
-        return x.div(norms.clamp_min(new Scalar(1e-12)));
+        return switch (this) {
+            case NONE -> rows;
+            case L2 -> Ops.normalizeRows(rows);
+            case DREAMSIM -> Ops.normalizeRows(Ops.centerRows(rows));
+        };
     }
 
     public static FeatureNorm parse(String s) {

@@ -73,7 +73,7 @@ public final class Backbone implements AutoCloseable {
             case PATCH_TOKENS -> tokens.narrow(1, prefix, patches)
                     .reshape(batch, pixels.size(2) / vit.config().patch(), pixels.size(3) / vit.config().patch(), -1);
         };
-        return out.to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Float).contiguous();
+        return Ops.cpuFloats(out);
     }
 
     /** Mean over patch tokens, accumulated in float32 whatever the working precision. */

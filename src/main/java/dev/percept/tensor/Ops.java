@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
@@ -44,9 +47,14 @@ public final class Ops {
         return t;
     }
 
+    /** The tensor as a contiguous float32 tensor on the CPU (itself if it already is one). */
+    public static Tensor cpuFloats(Tensor t) {
+        return t.to(new Device("cpu"), ScalarType.Float).contiguous();
+    }
+
     /** The values of a tensor as a Java array (copied to CPU float32 first if needed). */
     public static float[] toFloats(Tensor t) {
-        Tensor f = t.to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Float).contiguous();
+        Tensor f = cpuFloats(t);
         float[] out = new float[(int) f.numel()];
         FloatPointer p = f.data_ptr_float();
         p.get(out);
@@ -55,6 +63,17 @@ public final class Ops {
 
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
+    }
+
+    /** Each row of a [N, D] tensor minus its own mean. */
+    public static Tensor centerRows(Tensor rows) {
+        return rows.sub(rows.mean(new long[] {1}, true, new ScalarTypeOptional()));
+    }
+
+    /** Each row of a [N, D] tensor scaled to unit L2 norm (zero rows stay zero). */
+    public static Tensor normalizeRows(Tensor rows) {
+        Tensor norms = rows.norm(new ScalarOptional(new Scalar(2.0)), new long[] {1}, true);
+        return rows.div(norms.clamp_min(new Scalar(1e-12)));
     }
 
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
