@@ -5,7 +5,7 @@ import dev.percept.console.Progress;
 import dev.percept.embed.Embedder;
 import dev.percept.embed.EmbeddingFiles;
 import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.ImageInputs;
+import dev.percept.image.ImageFiles;
 import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.HubSettings;
@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "; run the demo through the ./percept launcher at the repository root");
         }
         Engine.start(0);
-        List<Path> images = ImageInputs.collect(List.of(demo.resolve("images")));
+        List<Path> images = ImageFiles.collect(List.of(demo.resolve("images")));
         ModelRequest request = new ModelRequest(demo.resolve("tiny-vit").toString(), null, Precision.AUTO,
                 ComputeDevice.CPU, 0, false, null);
         List<Member> members = request.open(new ModelStore(HubSettings.fromEnvironment().withOffline(true), KnownModels.DEFAULT));

@@ -3,7 +3,7 @@ package dev.percept.cli;
 import dev.percept.console.Progress;
 import dev.percept.embed.EmbeddingFiles;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.ImageInputs;
+import dev.percept.image.ImageFiles;
 import dev.percept.embed.Member;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Path> images = ImageInputs.collect(inputs);
+        List<Path> images = ImageFiles.collect(inputs);
         List<Member> members = model.open();
         try (Embedder embedder = new Embedder(members, model.normalization(), batch)) {
             Progress progress = Progress.onStderr("embed", "img", images.size());

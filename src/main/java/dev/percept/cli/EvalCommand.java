@@ -33,7 +33,8 @@ final class EvalCommand {
         ModelOptions model;
 
         @Option(names = "--data", required = true, paramLabel = "SOURCE",
-                description = "NIGHTS folder (data.csv), BAPPS 2afc folder, or a CSV with ref,left,right,p.")
+                description = "NIGHTS folder (data.csv), BAPPS 2afc folder, folder of class folders, THINGS list (.txt), "
+                        + "or a CSV with ref,left,right,p.")
         Path data;
 
         @Option(names = "--split", defaultValue = "test", paramLabel = "NAME",
@@ -43,7 +44,7 @@ final class EvalCommand {
         @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
         int batch;
 
-        @Option(names = "--seed", defaultValue = "1234", paramLabel = "S", description = "Bootstrap seed. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--seed", defaultValue = "1234", paramLabel = "S", description = "Seed of the bootstrap and of class-folder triplets. Default: ${DEFAULT-VALUE}.")
         long seed;
 
         @Option(names = "--out", paramLabel = "FILE", description = "Also write the scores as JSON.")
@@ -51,7 +52,7 @@ final class EvalCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<Triplet> triplets = TwoAfcSources.read(data, split);
+            List<Triplet> triplets = TwoAfcSources.read(data, split, seed);
             List<Member> members = model.open();
             TwoAfcScore.Result result;
             try (Embedder embedder = new Embedder(members, model.normalization(), batch)) {

@@ -20,19 +20,75 @@ public final class TwoAfcSources {
 
     private TwoAfcSources() {}
 
-    /** Reads a source, recognising its layout (a NIGHTS or BAPPS folder, or a plain CSV file). */
-    public static List<Triplet> read(Path source, String split) {
-        if (Files.isRegularFile(source) && source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+    /**
+     * Reads a source, recognising its layout: a NIGHTS folder (data.csv), a BAPPS 2afc folder
+     * (subsets with judge/), a folder of class folders (ImageNet-style), a THINGS triplet list
+     * (.txt) or a plain CSV (.csv). {@code seed} draws the class-folder triplets.
+     */
+    public static List<Triplet> read(Path source, String split, long seed) {
+        String name = source.getFileName() == null ? "" : source.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isRegularFile(source) && name.endsWith(".csv")) {
             return plainCsv(source);
+        }
+        if (Files.isRegularFile(source) && name.endsWith(".txt")) {
+            return things(source);
         }
         if (Files.isRegularFile(source.resolve("data.csv"))) {
             return nights(source, split, 6);
         }
-        if (Files.isDirectory(source)) {
+        if (Files.isDirectory(source.resolve("judge")) || hasSubfolderWith(source, "judge")) {
             return bapps(source);
         }
+        if (Files.isDirectory(source)) {
+            return ClassFolderTriplets.draw(source, seed);
+        }
         throw new PerceptException(source + " is not a 2AFC source: expected a NIGHTS folder (with data.csv), "
-                + "a BAPPS 2afc folder (subsets with ref/, p0/, p1/, judge/) or a .csv file (ref,left,right,p)");
+                + "a BAPPS 2afc folder (subsets with ref/, p0/, p1/, judge/), a folder of class folders, "
+                + "a THINGS triplet list (.txt) or a .csv file (ref,left,right,p)");
+    }
+
+    /**
+     * THINGS odd-one-out lists: lines {@code im1 im2 im3} (paths relative to the list's folder)
+     * where im3 is the odd one out. As 2AFC: im1 the reference, im2 the closer image (left), im3
+     * the farther (right), so every judge chose left.
+     */
+    public static List<Triplet> things(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new PerceptException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        List<Triplet> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            if (parts.length != 3) {
+                throw new PerceptException(file + ", line " + (i + 1) + ": expected three image paths (im1 im2 im3, "
+                        + "im3 the odd one out), found " + parts.length + " field(s)");
+            }
+            out.add(new Triplet(base.resolve(parts[0]), base.resolve(parts[1]), base.resolve(parts[2]), 0.0,
+                    "all", file + ", line " + (i + 1)));
+        }
+        if (out.isEmpty()) {
+            throw new PerceptException(file + " lists no triplets");
+        }
+        return checked(out);
+    }
+
+    private static boolean hasSubfolderWith(Path root, String child) {
+        if (!Files.isDirectory(root)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.anyMatch(p -> Files.isDirectory(p.resolve(child)));
+        } catch (IOException e) {
+            throw new PerceptException("cannot list " + root + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -150,7 +206,7 @@ public final class TwoAfcSources {
     }
 
     /** Fails naming the first missing images and their rows. */
-    private static List<Triplet> checked(List<Triplet> triplets) {
+    static List<Triplet> checked(List<Triplet> triplets) {
         List<String> missing = new ArrayList<>();
         int count = 0;
         for (Triplet t : triplets) {

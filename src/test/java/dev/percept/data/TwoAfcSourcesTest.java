@@ -78,16 +78,16 @@ class TwoAfcSourcesTest {
         touch("img/r.png", "img/a.png", "img/b.png");
         Path csv = root.resolve("judgments.csv");
         Files.writeString(csv, "ref,left,right,p\nimg/r.png,img/a.png,img/b.png,0.2\n");
-        Triplet t = TwoAfcSources.read(csv, null).get(0);
+        Triplet t = TwoAfcSources.read(csv, null, 0).get(0);
         assertEquals(root.resolve("img/a.png"), t.left());
         assertEquals(-1, t.target());
 
         Files.writeString(csv, "ref,left,right,p\nimg/r.png,img/a.png,img/b.png,1.2\n");
-        String message = assertThrows(PerceptException.class, () -> TwoAfcSources.read(csv, null)).getMessage();
+        String message = assertThrows(PerceptException.class, () -> TwoAfcSources.read(csv, null, 0)).getMessage();
         assertTrue(message.contains("judgments.csv, line 2") && message.contains("1.2"), message);
 
         Files.writeString(csv, "reference,left,right,p\n");
-        String header = assertThrows(PerceptException.class, () -> TwoAfcSources.read(csv, null)).getMessage();
+        String header = assertThrows(PerceptException.class, () -> TwoAfcSources.read(csv, null, 0)).getMessage();
         assertTrue(header.contains("lacks column(s) [ref]"), header);
     }
 
@@ -98,15 +98,51 @@ class TwoAfcSourcesTest {
             Files.createDirectories(root.resolve(subset + "/judge"));
             Npy.write(root.resolve(subset + "/judge/000000.npy"), new FloatArray(new long[] {1}, new float[] {0.25f}));
         }
-        List<Triplet> triplets = TwoAfcSources.read(root, null);
+        List<Triplet> triplets = TwoAfcSources.read(root, null, 0);
         assertEquals(2, triplets.size());
         assertEquals("cnn", triplets.get(0).subset());
         assertEquals(0.25, triplets.get(1).rightVote(), 1e-7);
         assertEquals(root.resolve("traditional/p0/000000.png"), triplets.get(1).left());
 
         Files.write(root.resolve("cnn/judge/000000.npy"), new byte[] {1, 2, 3});
-        String message = assertThrows(PerceptException.class, () -> TwoAfcSources.read(root, null)).getMessage();
+        String message = assertThrows(PerceptException.class, () -> TwoAfcSources.read(root, null, 0)).getMessage();
         assertTrue(message.contains("cnn/judge/000000.npy"), message);
+    }
+
+    @Test
+    void thingsListsMakeTheOddOneOutTheFartherImage() throws IOException {
+        touch("things/a.jpg", "things/b.jpg", "things/c.jpg");
+        Path list = root.resolve("things/triplets.txt");
+        Files.writeString(list, "# im1 im2 im3 (im3 is the odd one out)\na.jpg b.jpg c.jpg\n");
+        Triplet t = TwoAfcSources.read(list, null, 0).get(0);
+        assertEquals(root.resolve("things/a.jpg"), t.ref());
+        assertEquals(root.resolve("things/b.jpg"), t.left());
+        assertEquals(root.resolve("things/c.jpg"), t.right());
+        assertEquals(-1, t.target());
+
+        Files.writeString(list, "a.jpg b.jpg\n");
+        String message = assertThrows(PerceptException.class, () -> TwoAfcSources.read(list, null, 0)).getMessage();
+        assertTrue(message.contains("triplets.txt, line 1") && message.contains("three image paths"), message);
+    }
+
+    @Test
+    void classFoldersGiveASameClassCloserImageAndAreRepeatableBySeed() throws IOException {
+        touch("imagenet/cat/1.jpg", "imagenet/cat/2.jpg", "imagenet/cat/3.jpg", "imagenet/dog/1.jpg", "imagenet/dog/2.jpg");
+        Path folder = root.resolve("imagenet");
+        List<Triplet> triplets = TwoAfcSources.read(folder, null, 7);
+        assertEquals(5, triplets.size()); // one per image
+        for (Triplet t : triplets) {
+            assertEquals(t.ref().getParent(), t.left().getParent());
+            assertTrue(!t.ref().equals(t.left()));
+            assertTrue(!t.ref().getParent().equals(t.right().getParent()));
+            assertEquals(-1, t.target());
+        }
+        assertEquals(triplets, TwoAfcSources.read(folder, null, 7));
+
+        Files.delete(root.resolve("imagenet/dog/1.jpg"));
+        Files.delete(root.resolve("imagenet/dog/2.jpg"));
+        String message = assertThrows(PerceptException.class, () -> TwoAfcSources.read(folder, null, 7)).getMessage();
+        assertTrue(message.contains("at least two class folders"), message);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.percept.embed;
+package dev.percept.image;
 
 import dev.percept.PerceptException;
 import java.io.IOException;
@@ -11,10 +11,10 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /** The images named on a command line: files as given, folders searched recursively. */
-public final class ImageInputs {
+public final class ImageFiles {
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
 
-    private ImageInputs() {}
+    private ImageFiles() {}
 
     /** Every image, deduplicated, in sorted path order (the row order of embedding outputs). */
     public static List<Path> collect(List<Path> arguments) {
@@ -23,7 +23,7 @@ public final class ImageInputs {
             Path p = arg.normalize();
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(ImageInputs::isImage).forEach(found::add);
+                    walk.filter(Files::isRegularFile).filter(ImageFiles::isImage).forEach(found::add);
                 } catch (IOException e) {
                     throw new PerceptException("cannot list folder " + p + ": " + e.getMessage(), e);
                 }
@@ -39,7 +39,8 @@ public final class ImageInputs {
         return List.copyOf(found);
     }
 
-    static boolean isImage(Path p) {
+    /** Whether a file name has an image extension (how folders are searched). */
+    public static boolean isImage(Path p) {
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
