@@ -5,12 +5,12 @@ import dev.percept.console.Progress;
 import dev.percept.embed.Embedder;
 import dev.percept.embed.EmbeddingFiles;
 import dev.percept.embed.FeatureNorm;
-import dev.percept.image.ImageFiles;
 import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
+import dev.percept.image.ImageFiles;
 import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
         Engine.start(0);
         List<Path> images = ImageFiles.collect(List.of(demo.resolve("images")));
         ModelRequest request = new ModelRequest(demo.resolve("tiny-vit").toString(), null, Precision.AUTO,
-                ComputeDevice.CPU, 0, false, null);
+                ComputeDevice.CPU, 0, false, null, List.of());
         List<Member> members = request.open(new ModelStore(HubSettings.fromEnvironment().withOffline(true), KnownModels.DEFAULT));
         Path npy = out.resolve("embeddings.npy");
         Files.createDirectories(out);

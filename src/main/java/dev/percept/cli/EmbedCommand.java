@@ -1,10 +1,10 @@
 package dev.percept.cli;
 
 import dev.percept.console.Progress;
-import dev.percept.embed.EmbeddingFiles;
 import dev.percept.embed.Embedder;
-import dev.percept.image.ImageFiles;
+import dev.percept.embed.EmbeddingFiles;
 import dev.percept.embed.Member;
+import dev.percept.image.ImageFiles;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -12,6 +12,7 @@ import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,10 @@ final class ModelOptions {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model folder, known name (see `percept models`), or a comma-separated list (an ensemble).")
     String model;
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "PEFT LoRA adapter folder(s) merged into the weights (comma-separated: one per ensemble member).")
+    String adapter;
 
     @Option(names = "--features", paramLabel = "MODE",
             description = "cls, cls_normed, embedding, patch_mean, cls_patch or patch_tokens "
@@ -72,7 +77,8 @@ final class ModelOptions {
                 ComputeDevice.parse(device),
                 imageSize,
                 preprocess.equals("upstream"),
-                activation == null ? null : ModelRequest.parseActivation(activation));
+                activation == null ? null : ModelRequest.parseActivation(activation),
+                adapter == null ? List.of() : Arrays.stream(adapter.split(",")).map(a -> Path.of(a.strip())).toList());
         return request.open(new ModelStore(hubSettings(), KnownModels.DEFAULT));
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
  * @param imageSize 0 to keep the model folder's size
  * @param upstreamCrop resize the shorter side and centre-crop instead of DreamSim's squash
  * @param activation null to keep the checkpoint's (or the known name's)
+ * @param adapters PEFT LoRA adapters merged into the members' weights: none, or one per member
  */
 public record ModelRequest(
         String spec,
@@ -33,18 +34,25 @@ public record ModelRequest(
         ComputeDevice device,
         int imageSize,
         boolean upstreamCrop,
-        Activation activation) {
+        Activation activation,
+        List<Path> adapters) {
 
     /** Loads every member; on failure, closes what was already loaded. */
     public List<Member> open(ModelStore store) {
         KnownModels known = store.known();
         List<String> names = expand(spec, known);
+        if (!adapters.isEmpty() && adapters.size() != names.size()) {
+            throw new PerceptException("--adapter lists " + adapters.size() + " adapter(s) for " + names.size()
+                    + " model(s) " + names + "; give one per model, comma-separated");
+        }
         List<Member> members = new ArrayList<>();
         try {
-            for (String name : names) {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
                 Activation act = activation != null ? activation : knownActivation(name, known);
                 Path folder = store.resolve(name);
-                Backbone backbone = ModelLoader.load(folder, act, precision, device);
+                Path adapter = adapters.isEmpty() ? null : adapters.get(i);
+                Backbone backbone = ModelLoader.load(folder, adapter, act, precision, device);
                 members.add(new Member(backbone, preprocessing(backbone), features != null ? features : backbone.defaultFeatures()));
             }
             return members;

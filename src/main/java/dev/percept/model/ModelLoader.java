@@ -17,9 +17,20 @@ public final class ModelLoader {
      *     or null to take it from the config
      */
     public static Backbone load(Path folder, Activation activation, Precision precision, ComputeDevice device) {
+        return load(folder, null, activation, precision, device);
+    }
+
+    /**
+     * @param adapter a PEFT LoRA adapter folder merged into the weights, or null
+     */
+    public static Backbone load(Path folder, Path adapter, Activation activation, Precision precision, ComputeDevice device) {
+        LoraAdapter lora = adapter == null ? null : LoraAdapter.read(adapter);
         Checkpoint checkpoint = Checkpoint.open(folder);
         Layout.Plan plan = Layout.detect(checkpoint).plan(checkpoint, activation);
         Map<String, Tensor> weights = plan.keys().load(checkpoint);
+        if (lora != null) {
+            lora.mergeInto(weights); // in float32, before any cast to bf16
+        }
         VisionTransformer vit = new VisionTransformer(plan.config(), weights, precision, device);
         return new Backbone(
                 folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),

@@ -156,6 +156,9 @@ class EmbedCommandTest {
                 dir.resolve("e.npy").toString(), inputs.toString());
         assertEquals(2, noEmbedding.exitCode());
         assertTrue(noEmbedding.err().contains("no visual projection"), noEmbedding.err());
+        Cli adapters = Cli.run("embed", "--model", DINO, "--adapter", "a,b", "--out", "x.npy", inputs.toString());
+        assertEquals(2, adapters.exitCode());
+        assertTrue(adapters.err().contains("lists 2 adapter(s) for 1 model(s)"), adapters.err());
         Cli noInput = Cli.run("embed", "--model", DINO, "--out", "x.npy", dir.resolve("nothing-here").toString());
         assertEquals(2, noInput.exitCode());
         assertTrue(noInput.err().contains("does not exist"), noInput.err());

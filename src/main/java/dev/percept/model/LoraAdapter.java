@@ -1,0 +1,125 @@
+package dev.percept.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.percept.PerceptException;
+import dev.percept.io.Safetensors;
+import dev.percept.io.SafetensorsTensor;
+import dev.percept.tensor.Ops;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A LoRA adapter in the PEFT layout ({@code adapter_config.json} + {@code
+ * adapter_model.safetensors}), merged into the frozen weights at load time: W + (alpha / r) B A
+ * for every adapted projection. Module paths are matched by their canonical tail ({@code
+ * blocks.<i>.attn.qkv}, {@code attn.proj}, {@code mlp.fc1}, {@code mlp.fc2}), so adapters saved
+ * from DreamSim-style (timm block) models load whatever prefix PEFT gave them.
+ */
+public final class LoraAdapter {
+    private static final Pattern KEY = Pattern.compile(
+            "(?:.*\\.)?(blocks\\.\\d+\\.(?:attn\\.qkv|attn\\.proj|mlp\\.fc1|mlp\\.fc2))\\.lora_([AB])(?:\\.[^.]+)?\\.weight");
+
+    private final Path folder;
+    private final double scale;
+    /** Canonical module ("blocks.0.attn.qkv") to its [A, B] tensors. */
+    private final Map<String, SafetensorsTensor[]> modules;
+
+    private LoraAdapter(Path folder, double scale, Map<String, SafetensorsTensor[]> modules) {
+        this.folder = folder;
+        this.scale = scale;
+        this.modules = modules;
+    }
+
+    /** Reads and checks an adapter folder; nothing is merged yet. */
+    public static LoraAdapter read(Path folder) {
+        Path configFile = folder.resolve("adapter_config.json");
+        Path weightsFile = folder.resolve("adapter_model.safetensors");
+        if (!Files.isRegularFile(configFile) || !Files.isRegularFile(weightsFile)) {
+            throw new PerceptException("adapter folder " + folder + " must hold adapter_config.json and "
+                    + "adapter_model.safetensors (the PEFT layout)");
+        }
+        JsonNode config;
+        try {
+            config = new ObjectMapper().readTree(configFile.toFile());
+        } catch (IOException e) {
+            throw new PerceptException("cannot parse " + configFile + ": " + e.getMessage(), e);
+        }
+        int r = config.path("r").asInt(0);
+        double alpha = config.path("lora_alpha").asDouble(Double.NaN);
+        if (r <= 0 || Double.isNaN(alpha)) {
+            throw new PerceptException(configFile + ": needs a positive r and a lora_alpha, got r=" + config.get("r")
+                    + ", lora_alpha=" + config.get("lora_alpha"));
+        }
+        for (String perModule : List.of("rank_pattern", "alpha_pattern")) {
+            if (config.path(perModule).size() > 0) {
+                throw new PerceptException(configFile + ": per-module " + perModule + " is not supported");
+            }
+        }
+        double scale = config.path("use_rslora").asBoolean(false) ? alpha / Math.sqrt(r) : alpha / r;
+
+        Map<String, SafetensorsTensor[]> modules = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (SafetensorsTensor t : Safetensors.read(weightsFile).tensors()) {
+            Matcher m = KEY.matcher(t.name());
+            if (!m.matches()) {
+                unknown.add(t.name());
+                continue;
+            }
+            modules.computeIfAbsent(m.group(1), k -> new SafetensorsTensor[2])[m.group(2).equals("A") ? 0 : 1] = t;
+        }
+        if (!unknown.isEmpty()) {
+            throw new PerceptException(weightsFile + ": " + unknown.size() + " tensor(s) are not LoRA A/B weights of "
+                    + "blocks.<i>.attn.qkv, attn.proj, mlp.fc1 or mlp.fc2, e.g. " + unknown.subList(0, Math.min(3, unknown.size())));
+        }
+        for (Map.Entry<String, SafetensorsTensor[]> e : modules.entrySet()) {
+            SafetensorsTensor a = e.getValue()[0];
+            SafetensorsTensor b = e.getValue()[1];
+            if (a == null || b == null) {
+                throw new PerceptException(weightsFile + ": " + e.getKey() + " has lora_" + (a == null ? "B" : "A")
+                        + " but no lora_" + (a == null ? "A" : "B"));
+            }
+            if (a.shape().length != 2 || b.shape().length != 2 || a.shape()[0] != r || b.shape()[1] != r) {
+                throw new PerceptException(weightsFile + ": " + e.getKey() + " has lora_A " + Arrays.toString(a.shape())
+                        + " and lora_B " + Arrays.toString(b.shape()) + "; expected [" + r + ", in] and [out, " + r + "]");
+            }
+        }
+        if (modules.isEmpty()) {
+            throw new PerceptException(weightsFile + " holds no LoRA weights");
+        }
+        return new LoraAdapter(folder, scale, modules);
+    }
+
+    /** Adds each module's update to its canonical weight; fails naming mismatched modules. */
+    void mergeInto(Map<String, Tensor> weights) {
+        for (Map.Entry<String, SafetensorsTensor[]> e : modules.entrySet()) {
+            String key = e.getKey() + ".weight";
+            Tensor w = weights.get(key);
+            SafetensorsTensor a = e.getValue()[0];
+            SafetensorsTensor b = e.getValue()[1];
+            if (w == null) {
+                throw new PerceptException("adapter " + folder + " adapts " + e.getKey() + ", which this model lacks");
+            }
+            if (w.size(0) != b.shape()[0] || w.size(1) != a.shape()[1]) {
+                throw new PerceptException("adapter " + folder + ": " + e.getKey() + " is [" + b.shape()[0] + ", "
+                        + a.shape()[1] + "] in the adapter but [" + w.size(0) + ", " + w.size(1) + "] in the model");
+            }
+            try (PointerScope scope = new PointerScope()) {
+                Tensor delta = torch.matmul(Ops.floats(b.toFloats(), b.shape()), Ops.floats(a.toFloats(), a.shape()));
+                w.add_(delta.mul_(new Scalar(scale)));
+            }
+        }
+    }
+}
