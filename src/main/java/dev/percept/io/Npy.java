@@ -97,38 +97,20 @@ public final class Npy {
     public static FloatArray readFloats(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = readHeader(file, channel);
-            float[] out = new float[checkedCount(file, header)];
-            ByteBuffer data = mapData(channel, header);
-            switch (header.dtype) {
-                case "<f4" -> data.asFloatBuffer().get(out);
-                case "<f8" -> {
-                    var source = data.asDoubleBuffer();
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = (float) source.get(i);
-                    }
-                }
-                case "<i8" -> {
-                    var source = data.asLongBuffer();
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = source.get(i);
-                    }
-                }
-                case "<i4" -> {
-                    var source = data.asIntBuffer();
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = source.get(i);
-                    }
-                }
-                default -> {
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = data.get(i) & 0xff;
-                    }
-                }
+            if (header.dtype.equals("<f4")) { // the common case, copied in bulk
+                float[] out = new float[checkedCount(file, header)];
+                mapData(channel, header).asFloatBuffer().get(out);
+                return new FloatArray(header.shape, out);
             }
-            return new FloatArray(header.shape, out);
         } catch (IOException e) {
             throw new PerceptException("cannot read " + file + ": " + e, e);
         }
+        NpyArray any = read(file);
+        float[] out = new float[any.data().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) any.data()[i];
+        }
+        return new FloatArray(any.shape(), out);
     }
 
     private record Header(String dtype, long[] shape, long dataStart, long count) {}
