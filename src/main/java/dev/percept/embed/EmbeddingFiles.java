@@ -24,6 +24,7 @@ import java.util.List;
  * Both appear atomically, and only when every row was written.
  */
 public final class EmbeddingFiles {
+    private static final long CHECKPOINT_NANOS = 1_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private EmbeddingFiles() {}
@@ -41,9 +42,9 @@ public final class EmbeddingFiles {
     }
 
     /**
-     * Embeds every image into {@code out}. Rows go to {@code out.partial} batch by batch, each batch
-     * forced to disk before the job file records it; a run of the same job (same inputs, models and
-     * settings) after an interruption continues from the last recorded batch.
+     * Embeds every image into {@code out}. Rows go to {@code out.partial} batch by batch; about once
+     * a second they are forced to disk and the job file records how many there are. A run of the
+     * same job (same inputs, models and settings) after an interruption continues from there.
      */
     public static void write(Path out, Embedder embedder, List<Member> members, FeatureNorm normalization,
             List<Path> images, Progress progress) {
@@ -60,13 +61,22 @@ public final class EmbeddingFiles {
             progress.advance(done);
         }
         try (NpyRowWriter writer = NpyRowWriter.resume(out, done, shape)) {
-            embedder.embed(images.subList((int) done, images.size()), (first, rows) -> {
-                for (float[] r : rows) {
-                    writer.append(r);
-                }
-                writer.sync();
-                writeJob(jobFile, job, writer.rowsWritten());
-            }, progress);
+            long[] lastSync = {System.nanoTime()};
+            try {
+                embedder.embed(images.subList((int) done, images.size()), (first, rows) -> {
+                    for (float[] r : rows) {
+                        writer.append(r);
+                    }
+                    // A checkpoint costs an fsync: take one per second at most (a kill loses less).
+                    if (System.nanoTime() - lastSync[0] >= CHECKPOINT_NANOS) {
+                        checkpoint(writer, jobFile, job);
+                        lastSync[0] = System.nanoTime();
+                    }
+                }, progress);
+            } catch (RuntimeException e) {
+                checkpoint(writer, jobFile, job); // a failure (a bad image, say) keeps every row so far
+                throw e;
+            }
         }
         writeAtomically(sidecar(out), description);
         try {
@@ -101,10 +111,11 @@ public final class EmbeddingFiles {
         }
     }
 
-    private static void writeJob(Path jobFile, String job, long rows) {
+    private static void checkpoint(NpyRowWriter writer, Path jobFile, String job) {
+        writer.sync();
         ObjectNode node = JSON.createObjectNode();
         node.put("job", job);
-        node.put("rows", rows);
+        node.put("rows", writer.rowsWritten());
         writeAtomically(jobFile, node);
     }
 
