@@ -166,6 +166,11 @@ public final class Checkpoint {
         }
     }
 
+    /** The weight file name a single-file copy of this checkpoint takes. */
+    public String weightFileName() {
+        return files.size() == 1 ? files.get(0).file().getFileName().toString() : "model.safetensors";
+    }
+
     /** How error messages name this checkpoint. */
     public String describe() {
         return files.size() == 1 ? files.get(0).file().toString() : folder.toString();

@@ -1,6 +1,7 @@
 package dev.percept.model.layout;
 
 import dev.percept.PerceptException;
+import dev.percept.io.FloatArray;
 import dev.percept.model.Checkpoint;
 import dev.percept.tensor.Ops;
 import java.util.ArrayList;
@@ -25,30 +26,35 @@ public final class KeyMap {
 
     private record Source(String key, long[] shape) {}
 
-    private record Rule(String target, List<Source> sources, Function<List<Tensor>, Tensor> build) {}
+    /** {@code build} makes the canonical tensor from the sources; {@code split} undoes it. */
+    private record Rule(String target, List<Source> sources, Function<List<Tensor>, Tensor> build,
+            Function<Tensor, List<Tensor>> split) {}
 
     /** {@code target} is {@code source} as is. */
     public KeyMap copy(String target, String source, long... shape) {
-        rules.add(new Rule(target, List.of(new Source(source, shape)), ts -> ts.get(0)));
+        rules.add(new Rule(target, List.of(new Source(source, shape)), ts -> ts.get(0), t -> List.of(t)));
         return this;
     }
 
     /** {@code target} is {@code source} (of {@code sourceShape}) reshaped to {@code targetShape}. */
     public KeyMap reshape(String target, String source, long[] sourceShape, long... targetShape) {
-        rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).reshape(targetShape)));
+        rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).reshape(targetShape),
+                t -> List.of(t.reshape(sourceShape))));
         return this;
     }
 
     /** {@code target} is the transpose of a 2-d {@code source} (stored as x @ W, used as W x). */
     public KeyMap transpose(String target, String source, long... sourceShape) {
-        rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).t().contiguous()));
+        rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).t().contiguous(),
+                t -> List.of(t.t().contiguous())));
         return this;
     }
 
     /** {@code target} is the concatenation along dim 0 of the sources, each of {@code shape}. */
     public KeyMap fuse(String target, long[] shape, String... sources) {
         List<Source> list = Arrays.stream(sources).map(k -> new Source(k, shape)).toList();
-        rules.add(new Rule(target, list, ts -> Ops.cat(0, ts.toArray(Tensor[]::new))));
+        rules.add(new Rule(target, list, ts -> Ops.cat(0, ts.toArray(Tensor[]::new)),
+                t -> list.stream().map(src -> t.narrow(0, list.indexOf(src) * shape[0], shape[0]).contiguous()).toList()));
         return this;
     }
 
@@ -110,6 +116,26 @@ public final class KeyMap {
             Tensor built = rule.build.apply(parts);
             parts.stream().filter(p -> p != built).forEach(Tensor::close);
             out.put(rule.target, built);
+        }
+        return out;
+    }
+
+    /**
+     * The inverse of {@link #load}: canonical tensors back under this layout's source keys, as
+     * float32 arrays in rule order (for writing a checkpoint of the same layout).
+     */
+    public Map<String, FloatArray> unload(Map<String, Tensor> canonical) {
+        Map<String, FloatArray> out = new LinkedHashMap<>();
+        for (Rule rule : rules) {
+            Tensor t = canonical.get(rule.target);
+            if (t == null) {
+                throw new IllegalArgumentException("no canonical tensor " + rule.target);
+            }
+            List<Tensor> parts = rule.split.apply(t);
+            for (int i = 0; i < parts.size(); i++) {
+                Source s = rule.sources.get(i);
+                out.put(s.key, new FloatArray(s.shape, Ops.toFloats(parts.get(i))));
+            }
         }
         return out;
     }
