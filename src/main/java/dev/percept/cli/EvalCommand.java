@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 final class EvalCommand {
 
     @Command(name = "2afc", mixinStandardHelpOptions = true,
-            description = "Agreement with human 2AFC votes (ties count 0.5), with 95% bootstrap intervals, "
+            description = "Agreement with human 2AFC votes (ties count 0.5), with 95%% bootstrap intervals, "
                     + "per subset (NIGHTS is_imagenet, BAPPS subsets) and overall.")
     static final class TwoAfcCommand implements Callable<Integer> {
         @Mixin
