@@ -21,7 +21,6 @@ import javax.imageio.ImageIO;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Embedding throughput of one backbone: the network alone on ready pixels, then the whole path
@@ -55,7 +54,7 @@ public final class EmbedBenchmark {
         double network;
         try (PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor pixels = torch.randn(batch, 3, p.height(), p.width());
+            Tensor pixels = Ops.normal(0, 1, batch, 3, p.height(), p.width());
             long start = System.nanoTime();
             int images = 0;
             do {

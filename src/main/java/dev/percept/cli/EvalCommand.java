@@ -1,7 +1,5 @@
 package dev.percept.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.align.TwoAfcScore;
 import dev.percept.console.Progress;
@@ -10,8 +8,7 @@ import dev.percept.data.TwoAfcSources;
 import dev.percept.embed.Embedder;
 import dev.percept.embed.Member;
 import dev.percept.eval.Bootstrap;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.percept.io.JsonFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +48,7 @@ final class EvalCommand {
         Path out;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             List<Triplet> triplets = TwoAfcSources.read(data, split, seed);
             List<Member> members = model.open();
             TwoAfcScore.Result result;
@@ -76,21 +73,15 @@ final class EvalCommand {
             System.out.printf(Locale.ROOT, "%-12s %7d %8.4f   [%.4f, %.4f]%n", name, i.n(), i.mean(), i.low(), i.high());
         }
 
-        private void write(TwoAfcScore.Result result) throws IOException {
-            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode root = json.createObjectNode();
+        private void write(TwoAfcScore.Result result) {
+            ObjectNode root = JsonFiles.mapper().createObjectNode();
             root.put("model", model.model);
             root.put("data", data.toString());
             root.put("split", split);
             ObjectNode subsets = root.putObject("subsets");
             result.subsets().forEach((name, i) -> put(subsets.putObject(name), i));
             put(root.putObject("all"), result.all());
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-            }
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            json.writeValue(tmp.toFile(), root);
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            JsonFiles.write(out, root);
         }
 
         private static void put(ObjectNode node, Bootstrap.Interval i) {

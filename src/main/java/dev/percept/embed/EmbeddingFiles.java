@@ -2,11 +2,11 @@ package dev.percept.embed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
+import dev.percept.io.JsonFiles;
 import dev.percept.io.NpyRowWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -25,7 +24,7 @@ import java.util.List;
  */
 public final class EmbeddingFiles {
     private static final long CHECKPOINT_NANOS = 1_000_000_000L;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = JsonFiles.mapper();
 
     private EmbeddingFiles() {}
 
@@ -78,7 +77,7 @@ public final class EmbeddingFiles {
                 throw e;
             }
         }
-        writeAtomically(sidecar(out), description);
+        JsonFiles.write(sidecar(out), description);
         try {
             Files.deleteIfExists(jobFile);
         } catch (IOException e) {
@@ -116,7 +115,7 @@ public final class EmbeddingFiles {
         ObjectNode node = JSON.createObjectNode();
         node.put("job", job);
         node.put("rows", writer.rowsWritten());
-        writeAtomically(jobFile, node);
+        JsonFiles.write(jobFile, node);
     }
 
     private static ObjectNode describe(List<Member> members, FeatureNorm normalization,
@@ -141,15 +140,5 @@ public final class EmbeddingFiles {
         ArrayNode inputs = root.putArray("inputs");
         images.forEach(p -> inputs.add(p.toString()));
         return root;
-    }
-
-    private static void writeAtomically(Path file, JsonNode root) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new PerceptException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }

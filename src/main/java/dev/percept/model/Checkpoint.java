@@ -1,8 +1,8 @@
 package dev.percept.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.percept.PerceptException;
+import dev.percept.io.JsonFiles;
 import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
 import dev.percept.tensor.Ops;
@@ -25,7 +25,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * files are never opened. The files are memory-mapped and released by the garbage collector.
  */
 public final class Checkpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Weight files in order of preference when a folder has several formats side by side. */
     private static final List<String> WEIGHT_FILES = List.of("model.safetensors", "open_clip_model.safetensors");
 
@@ -77,7 +76,7 @@ public final class Checkpoint {
             for (Path p : all) {
                 if (p.getFileName().toString().endsWith(".safetensors.index.json")) {
                     TreeSet<String> shards = new TreeSet<>();
-                    JSON.readTree(p.toFile()).path("weight_map").forEach(n -> shards.add(n.asText()));
+                    JsonFiles.readObject(p).path("weight_map").forEach(n -> shards.add(n.asText()));
                     if (shards.isEmpty()) {
                         throw new PerceptException(p + " has no weight_map entries");
                     }
@@ -155,15 +154,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(p)) {
             return null;
         }
-        try {
-            JsonNode node = JSON.readTree(p.toFile());
-            if (node == null || !node.isObject()) {
-                throw new PerceptException(p + " is not a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new PerceptException("cannot parse " + p + ": " + e.getMessage(), e);
-        }
+        return JsonFiles.readObject(p);
     }
 
     /** The weight file name a single-file copy of this checkpoint takes. */

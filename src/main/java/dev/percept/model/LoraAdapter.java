@@ -1,12 +1,11 @@
 package dev.percept.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.percept.PerceptException;
+import dev.percept.io.JsonFiles;
 import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
 import dev.percept.tensor.Ops;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * A LoRA adapter in the PEFT layout ({@code adapter_config.json} + {@code
@@ -51,12 +48,7 @@ public final class LoraAdapter {
             throw new PerceptException("adapter folder " + folder + " must hold adapter_config.json and "
                     + "adapter_model.safetensors (the PEFT layout)");
         }
-        JsonNode config;
-        try {
-            config = new ObjectMapper().readTree(configFile.toFile());
-        } catch (IOException e) {
-            throw new PerceptException("cannot parse " + configFile + ": " + e.getMessage(), e);
-        }
+        JsonNode config = JsonFiles.readObject(configFile);
         int r = config.path("r").asInt(0);
         double alpha = config.path("lora_alpha").asDouble(Double.NaN);
         if (r <= 0 || Double.isNaN(alpha)) {
@@ -117,8 +109,7 @@ public final class LoraAdapter {
                         + a.shape()[1] + "] in the adapter but [" + w.size(0) + ", " + w.size(1) + "] in the model");
             }
             try (PointerScope scope = new PointerScope()) {
-                Tensor delta = torch.matmul(Ops.floats(b.toFloats(), b.shape()), Ops.floats(a.toFloats(), a.shape()));
-                w.add_(delta.mul_(new Scalar(scale)));
+                Ops.addProduct(w, Ops.floats(b.toFloats(), b.shape()), Ops.floats(a.toFloats(), a.shape()), scale);
             }
         }
     }

@@ -1,10 +1,9 @@
 package dev.percept.model;
 
+import dev.percept.tensor.Ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Random canonical weights for a {@link VitConfig}: a stand-in of the right size for benchmarks,
@@ -21,7 +20,7 @@ public final class RandomWeights {
 
     /** Canonical name to float32 CPU tensor. */
     public static Map<String, Tensor> of(VitConfig c, long seed) {
-        torch.manual_seed(seed);
+        Ops.seed(seed);
         long d = c.hidden();
         long mlp = c.mlpHidden();
         Map<String, Tensor> w = new LinkedHashMap<>();
@@ -64,11 +63,11 @@ public final class RandomWeights {
     }
 
     private static void layerNorm(Map<String, Tensor> w, String prefix, long d) {
-        w.put(prefix + ".weight", normal(0.02, d).add_(new Scalar(1.0)));
+        w.put(prefix + ".weight", Ops.normal(1.0, 0.02, d));
         w.put(prefix + ".bias", normal(0.02, d));
     }
 
     private static Tensor normal(double std, long... shape) {
-        return torch.randn(shape).mul_(new Scalar(std));
+        return Ops.normal(0, std, shape);
     }
 }

@@ -47,6 +47,21 @@ public final class Ops {
         return t;
     }
 
+    /** Seeds libtorch's default generator (random weights, dropout). */
+    public static void seed(long seed) {
+        torch.manual_seed(seed);
+    }
+
+    /** A new CPU float32 tensor of N(mean, std^2) draws from the default generator. */
+    public static Tensor normal(double mean, double std, long... shape) {
+        return torch.randn(shape).mul_(new Scalar(std)).add_(new Scalar(mean));
+    }
+
+    /** w += scale * (b @ a), in place: a low-rank update such as a LoRA merge. */
+    public static void addProduct(Tensor w, Tensor b, Tensor a, double scale) {
+        w.addmm_(b, a, new Scalar(1.0), new Scalar(scale));
+    }
+
     /** The tensor as a contiguous float32 tensor on the CPU (itself if it already is one). */
     public static Tensor cpuFloats(Tensor t) {
         return t.to(new Device("cpu"), ScalarType.Float).contiguous();
