@@ -24,6 +24,14 @@ public final class TwoAfcScore {
     public record Result(Bootstrap.Interval all, Map<String, Bootstrap.Interval> subsets) {}
 
     public static Result score(Embedder embedder, List<Triplet> triplets, Progress progress, long seed) {
+        return score(distances(embedder, triplets, progress), triplets, seed);
+    }
+
+    /**
+     * For each triplet, {d(ref, left), d(ref, right)} with d = 1 - cos; each distinct image is
+     * embedded once.
+     */
+    public static double[][] distances(Embedder embedder, List<Triplet> triplets, Progress progress) {
         List<Path> images = new ArrayList<>(new TreeSet<>(triplets.stream()
                 .flatMap(t -> java.util.stream.Stream.of(t.ref(), t.left(), t.right()))
                 .toList()));
@@ -33,14 +41,24 @@ public final class TwoAfcScore {
                 features.put(images.get(first + i), rows[i]);
             }
         }, progress);
+        double[][] d = new double[triplets.size()][];
+        for (int i = 0; i < triplets.size(); i++) {
+            Triplet t = triplets.get(i);
+            float[] ref = features.get(t.ref());
+            d[i] = new double[] {
+                Embedder.cosineDistance(ref, features.get(t.left())), Embedder.cosineDistance(ref, features.get(t.right()))
+            };
+        }
+        return d;
+    }
+
+    /** Scores from distances computed by {@link #distances}. */
+    public static Result score(double[][] distances, List<Triplet> triplets, long seed) {
         double[] credit = new double[triplets.size()];
         Map<String, List<Double>> bySubset = new TreeMap<>();
         for (int i = 0; i < triplets.size(); i++) {
             Triplet t = triplets.get(i);
-            float[] ref = features.get(t.ref());
-            double d0 = Embedder.cosineDistance(ref, features.get(t.left()));
-            double d1 = Embedder.cosineDistance(ref, features.get(t.right()));
-            credit[i] = TwoAfc.agreement(d0, d1, t.rightVote());
+            credit[i] = TwoAfc.agreement(distances[i][0], distances[i][1], t.rightVote());
             bySubset.computeIfAbsent(t.subset(), k -> new ArrayList<>()).add(credit[i]);
         }
         Map<String, Bootstrap.Interval> subsets = new TreeMap<>();

@@ -79,7 +79,16 @@ final class ModelOptions {
                 preprocess.equals("upstream"),
                 activation == null ? null : ModelRequest.parseActivation(activation),
                 adapter == null ? List.of() : Arrays.stream(adapter.split(",")).map(a -> Path.of(a.strip())).toList());
-        return request.open(new ModelStore(hubSettings(), KnownModels.DEFAULT));
+        return request.open(store());
+    }
+
+    ModelStore store() {
+        return new ModelStore(hubSettings(), KnownModels.DEFAULT);
+    }
+
+    /** The models --model names (a known ensemble expanded), without loading them. */
+    List<String> memberNames() {
+        return ModelRequest.memberNames(model, KnownModels.DEFAULT);
     }
 
     FeatureNorm normalization() {

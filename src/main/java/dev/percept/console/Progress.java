@@ -20,6 +20,7 @@ public final class Progress {
     private final long start = System.nanoTime();
     private long done;
     private long lastPrint;
+    private String note = "";
 
     public Progress(String label, String unit, long total, PrintStream out, boolean terminal) {
         this.label = label;
@@ -37,6 +38,11 @@ public final class Progress {
     /** Progress that prints nothing (tests, library calls). */
     public static Progress silent() {
         return new Progress("", "", 0, null, false);
+    }
+
+    /** A short status shown after the rate and ETA (e.g. the current loss); empty for none. */
+    public synchronized void note(String note) {
+        this.note = note;
     }
 
     public synchronized void advance(long n) {
@@ -70,6 +76,9 @@ public final class Progress {
             s.append(" ETA ").append(format(Duration.ofSeconds((long) ((total - done) / rate))));
         } else {
             s.append(" elapsed ").append(format(Duration.ofSeconds((long) seconds)));
+        }
+        if (!note.isEmpty()) {
+            s.append(", ").append(note);
         }
         return s.toString();
     }

@@ -40,7 +40,7 @@ public record ModelRequest(
     /** Loads every member; on failure, closes what was already loaded. */
     public List<Member> open(ModelStore store) {
         KnownModels known = store.known();
-        List<String> names = expand(spec, known);
+        List<String> names = memberNames(spec, known);
         if (!adapters.isEmpty() && adapters.size() != names.size()) {
             throw new PerceptException("--adapter lists " + adapters.size() + " adapter(s) for " + names.size()
                     + " model(s) " + names + "; give one per model, comma-separated");
@@ -66,7 +66,8 @@ public record ModelRequest(
         return backbone.input().preprocessing(upstreamCrop, imageSize);
     }
 
-    private static List<String> expand(String spec, KnownModels known) {
+    /** The members a spec names: its comma-separated parts, with known ensembles expanded. */
+    public static List<String> memberNames(String spec, KnownModels known) {
         List<String> names = new ArrayList<>();
         for (String part : spec.split(",")) {
             String name = part.strip();

@@ -8,6 +8,7 @@ import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
@@ -36,6 +37,10 @@ public final class VisionTransformer implements AutoCloseable {
     private final LayerNorm norm;
     private final Linear head;
     private final List<Tensor> owned = new ArrayList<>();
+    private static final List<String> PROJECTIONS = List.of("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2");
+
+    /** LoRA dropout is active only while training. */
+    private boolean training;
 
     /**
      * @param weights canonical name to float32 CPU tensor; the constructor takes ownership and
@@ -73,6 +78,54 @@ public final class VisionTransformer implements AutoCloseable {
 
     public VitConfig config() {
         return config;
+    }
+
+    /**
+     * The projections a LoRA branch can adapt, by canonical module name ({@code blocks.<i>.attn.qkv},
+     * {@code .attn.proj}, {@code .mlp.fc1}, {@code .mlp.fc2}), in block order.
+     */
+    public Map<String, long[]> adaptableModules() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            for (String projection : PROJECTIONS) {
+                String name = "blocks." + i + "." + projection;
+                Tensor w = linearNamed(name).weight;
+                out.put(name, new long[] {w.size(0), w.size(1)});
+            }
+        }
+        return out;
+    }
+
+    /** Attaches a trainable LoRA branch to one projection (see {@link #adaptableModules}). */
+    public void attachLora(String module, LoraBranch branch) {
+        Linear target = linearNamed(module);
+        if (target.weight.size(0) != branch.b().size(0) || target.weight.size(1) != branch.a().size(1)) {
+            throw new IllegalArgumentException("LoRA branch does not fit " + module);
+        }
+        target.lora = branch;
+    }
+
+    /** Training mode switches LoRA dropout on; the frozen weights never change. */
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    private Linear linearNamed(String module) {
+        String[] parts = module.split("\\.", 3);
+        if (parts.length == 3 && parts[0].equals("blocks") && parts[1].matches("\\d+")) {
+            int i = Integer.parseInt(parts[1]);
+            if (i < blocks.size()) {
+                Block b = blocks.get(i);
+                switch (parts[2]) {
+                    case "attn.qkv": return b.qkv;
+                    case "attn.proj": return b.proj;
+                    case "mlp.fc1": return b.fc1;
+                    case "mlp.fc2": return b.fc2;
+                    default: break;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no adaptable projection named " + module);
     }
 
     /** Tokens before the patch tokens: the class token and any registers. */
@@ -190,9 +243,20 @@ public final class VisionTransformer implements AutoCloseable {
 
     // ---- building blocks ----
 
-    record Linear(Tensor weight, Tensor bias) {
+    /** A frozen projection, with a trainable LoRA branch once one is attached. */
+    private final class Linear {
+        final Tensor weight;
+        final Tensor bias;
+        LoraBranch lora;
+
+        Linear(Tensor weight, Tensor bias) {
+            this.weight = weight;
+            this.bias = bias;
+        }
+
         Tensor apply(Tensor x) {
-            return Ops.linear(x, weight, bias);
+            Tensor y = Ops.linear(x, weight, bias);
+            return lora == null ? y : y.add_(lora.apply(x, training));
         }
     }
 

@@ -8,8 +8,10 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -167,5 +169,97 @@ public final class Ops {
 
     public static Tensor cat(long dim, Tensor... parts) {
         return torch.cat(new TensorVector(parts), dim);
+    }
+
+    // ---- training ----
+
+    /** {@code x *= s}, in place (also under autograd: scaling needs nothing saved). */
+    public static Tensor scaleInPlace(Tensor x, double s) {
+        return x.mul_(new Scalar(s));
+    }
+
+    /** A new CPU float32 tensor of zeros. */
+    public static Tensor zeros(long... shape) {
+        return torch.zeros(shape, new TensorOptions(ScalarType.Float));
+    }
+
+    /** A new CPU float32 tensor of U(low, high) draws from the default generator. */
+    public static Tensor uniform(double low, double high, long... shape) {
+        return zeros(shape).uniform_(low, high, new GeneratorOptional());
+    }
+
+    /** A float32 leaf tensor that records gradients: a trainable parameter. */
+    public static Tensor parameter(Tensor values) {
+        return values.detach().to(ScalarType.Float).contiguous().requires_grad_(true);
+    }
+
+    /** Inverted dropout (kept values scaled by 1 / (1 - p)); the identity when {@code p == 0}. */
+    public static Tensor dropout(Tensor x, double p) {
+        return p == 0 ? x : torch.dropout(x, p, true);
+    }
+
+    /** 1 - cos between matching rows of two [N, D] tensors: [N]. */
+    public static Tensor cosineDistance(Tensor a, Tensor b) {
+        return torch.cosine_similarity(a, b, 1, 1e-8).neg().add_(new Scalar(1.0));
+    }
+
+    /** mean(max(0, margin - logit * target)): the hinge loss on 2AFC logits. */
+    public static Tensor hinge(Tensor logit, Tensor target, double margin) {
+        return torch.relu(logit.mul(target).neg().add_(new Scalar(margin))).mean();
+    }
+
+    public static double scalar(Tensor t) {
+        return t.to(new Device("cpu"), ScalarType.Double).item_double();
+    }
+
+    /**
+     * One Adam step (torch.optim.Adam's update, L2 weight decay added to the gradient) on {@code
+     * param} in place, with its moment estimates {@code m} and {@code v}. {@code step} counts from 1.
+     */
+    public static void adamStep(Tensor param, Tensor m, Tensor v, double lr, double beta1, double beta2,
+            double eps, double weightDecay, long step) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor g = param.grad();
+            if (weightDecay != 0) {
+                g = g.add(param, new Scalar(weightDecay));
+            }
+            m.mul_(new Scalar(beta1)).add_(g, new Scalar(1 - beta1));
+            v.mul_(new Scalar(beta2)).addcmul_(g, g, new Scalar(1 - beta2));
+            double correction1 = 1 - Math.pow(beta1, step);
+            double correction2 = 1 - Math.pow(beta2, step);
+            Tensor denom = v.sqrt().div_(new Scalar(Math.sqrt(correction2))).add_(new Scalar(eps));
+            param.addcdiv_(m, denom, new Scalar(-lr / correction1));
+        }
+    }
+
+    /** Overwrites a float32 tensor's values (a parameter's too: outside autograd). */
+    public static void copyInto(Tensor target, float[] values) {
+        if (target.numel() != values.length) {
+            throw new IllegalArgumentException(values.length + " values for a tensor of " + target.numel());
+        }
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            target.copy_(floats(values, shape(target)));
+        }
+    }
+
+    public static long[] shape(Tensor t) {
+        long[] shape = new long[(int) t.dim()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = t.size(i);
+        }
+        return shape;
+    }
+
+    /** Back-propagates a scalar loss into the gradients of the parameters it depends on. */
+    public static void backward(Tensor loss) {
+        loss.backward();
+    }
+
+    /** Clears the gradient a parameter has accumulated. */
+    public static void zeroGrad(Tensor param) {
+        Tensor g = param.grad();
+        if (g.defined()) {
+            g.zero_();
+        }
     }
 }

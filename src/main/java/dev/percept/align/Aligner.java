@@ -1,0 +1,432 @@
+package dev.percept.align;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.percept.PerceptException;
+import dev.percept.console.Progress;
+import dev.percept.data.Triplet;
+import dev.percept.data.TwoAfcSources;
+import dev.percept.embed.Embedder;
+import dev.percept.embed.FeatureNorm;
+import dev.percept.embed.Member;
+import dev.percept.embed.ModelRequest;
+import dev.percept.eval.Bootstrap;
+import dev.percept.hub.ModelStore;
+import dev.percept.image.Preprocessing;
+import dev.percept.io.JsonFiles;
+import dev.percept.model.FeatureMode;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Ops;
+import dev.percept.tensor.Precision;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Perceptual alignment: trains LoRA branches on a backbone (or one per ensemble member) so that
+ * 1 - cos distances between its features agree with human 2AFC choices, with DreamSim's hinge
+ * loss and Adam. A run lives in one folder:
+ *
+ * <pre>
+ * config.json              the resolved settings
+ * metrics.jsonl            one line per optimizer step and one per epoch
+ * checkpoint.safetensors   LoRA weights, Adam moments and counters after the last saved step
+ * epochs/&lt;n&gt;/adapter/      the adapter after epoch n (PEFT layout; ensembles: one folder per member)
+ * adapter/                 the epoch with the lowest validation loss, copied when the run ends
+ * result.json              per-epoch losses and 2AFC scores, and which epoch was kept
+ * </pre>
+ *
+ * <p>Every random draw is fixed by the seed and the position in the run (dropout is re-seeded per
+ * micro-batch, the triplet order per epoch), so a run resumed from its checkpoint ends with the
+ * same adapter bytes as one that never stopped.
+ */
+public final class Aligner {
+    /** Triplets per evaluation batch (no gradients, so larger than training batches). */
+    private static final int EVAL_BATCH = 32;
+
+    /**
+     * How to run, beside what to learn.
+     *
+     * @param checkpointSeconds save at most this often between epochs (0: after every step)
+     * @param pixelCacheBytes memory for preprocessed images kept across epochs
+     */
+    public record RunOptions(Path out, boolean resume, ComputeDevice device, ModelStore store,
+            double checkpointSeconds, long pixelCacheBytes, PrintStream log) {}
+
+    public record Epoch(int epoch, double trainLoss, double valLoss, Bootstrap.Interval val2afc) {}
+
+    /** The run's outcome: the kept adapter folder and the epochs behind it. */
+    public record Result(Path adapter, int bestEpoch, List<Epoch> epochs) {}
+
+    private final AlignConfig config;
+    private final RunOptions options;
+    private final Path checkpointFile;
+    private List<Member> members = List.of();
+    private final List<LoraWeights> loras = new ArrayList<>();
+    private Adam adam;
+    private MetricsLog metrics;
+    private TripletPixels pixels;
+    private TrainingState state = TrainingState.START;
+    private final List<String> names = new ArrayList<>();
+    private final List<Tensor> params = new ArrayList<>();
+    private long lastCheckpoint = System.nanoTime();
+
+    private Aligner(AlignConfig config, RunOptions options) {
+        this.config = config;
+        this.options = options;
+        this.checkpointFile = options.out().resolve("checkpoint.safetensors");
+    }
+
+    /** Trains (or, with {@code options.resume()}, continues) a run and returns what it kept. */
+    public static Result run(AlignConfig config, RunOptions options) {
+        Aligner aligner = new Aligner(config, options);
+        try {
+            return aligner.train();
+        } finally {
+            aligner.close();
+        }
+    }
+
+    /** The settings a run folder was started with. */
+    public static AlignConfig savedConfig(Path out) {
+        return AlignConfig.read(out.resolve("config.json"));
+    }
+
+    private Result train() {
+        Path configFile = options.out().resolve("config.json");
+        if (options.resume()) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new PerceptException("nothing to resume: " + configFile + " does not exist");
+            }
+            List<String> changed = savedConfig(options.out()).differences(config);
+            if (!changed.isEmpty()) {
+                throw new PerceptException("--resume continues a run with its own settings, but this command changes "
+                        + String.join("; ", changed) + " (saved in " + configFile + ")");
+            }
+        } else if (Files.exists(configFile)) {
+            throw new PerceptException(options.out() + " already holds a run; pass --resume to continue it, "
+                    + "or choose another --out");
+        }
+        Split split = triplets();
+        if (!options.resume()) {
+            JsonFiles.write(configFile, config.toJson());
+        }
+        open();
+        if (options.resume() && Files.isRegularFile(checkpointFile)) {
+            state = TrainingState.load(checkpointFile, names, params, adam);
+            options.log().printf(Locale.ROOT, "resuming after step %d (%d epoch(s) validated)%n", state.steps(),
+                    state.validatedEpochs());
+        }
+        metrics = MetricsLog.open(options.out().resolve("metrics.jsonl"), state.metricsBytes());
+
+        int microBatches = ceilDiv(split.train().size(), config.batch());
+        int stepsPerEpoch = ceilDiv(microBatches, config.accumulate());
+        options.log().printf(Locale.ROOT, "aligning %s: %d training and %d validation triplets, %d epoch(s) of %d "
+                + "step(s), %s%n", config.model(), split.train().size(), split.val().size(), config.epochs(),
+                stepsPerEpoch, members.get(0).backbone().precision());
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            long first = (long) epoch * stepsPerEpoch;
+            if (state.steps() < first + stepsPerEpoch) {
+                trainEpoch(epoch, split.train(), stepsPerEpoch, microBatches, (int) (state.steps() - first));
+            }
+            if (state.validatedEpochs() <= epoch) {
+                validate(epoch, split.val());
+            }
+        }
+        return finish();
+    }
+
+    // ---- data ----
+
+    private record Split(List<Triplet> train, List<Triplet> val) {}
+
+    private Split triplets() {
+        Path data = config.data();
+        List<Triplet> train;
+        List<Triplet> val;
+        boolean nights = Files.isRegularFile(data.resolve("data.csv"));
+        boolean trainValFolders = Files.isDirectory(data.resolve("train")) && Files.isDirectory(data.resolve("val"));
+        if (config.val() != null) {
+            train = read(nights || !trainValFolders ? data : data.resolve("train"), config.split());
+            val = read(config.val(), "val");
+        } else if (nights) {
+            train = read(data, config.split());
+            val = read(data, "val");
+        } else if (trainValFolders) {
+            train = read(data.resolve("train"), config.split());
+            val = read(data.resolve("val"), "val");
+        } else {
+            List<Triplet> all = new ArrayList<>(read(data, config.split()));
+            Collections.shuffle(all, new Random(mix(config.seed(), -1)));
+            int n = Math.max(1, (int) Math.round(all.size() * config.valFraction()));
+            if (all.size() - n < 1) {
+                throw new PerceptException(data + " holds " + all.size() + " triplet(s): too few to hold out "
+                        + "validation triplets; pass --val SOURCE");
+            }
+            val = List.copyOf(all.subList(0, n));
+            train = List.copyOf(all.subList(n, all.size()));
+        }
+        if (config.maxTriplets() > 0 && train.size() > config.maxTriplets()) {
+            List<Triplet> shuffled = new ArrayList<>(train);
+            Collections.shuffle(shuffled, new Random(mix(config.seed(), -2)));
+            train = List.copyOf(shuffled.subList(0, config.maxTriplets()));
+        }
+        return new Split(train, val);
+    }
+
+    private List<Triplet> read(Path source, String split) {
+        return TwoAfcSources.read(source, split, config.seed());
+    }
+
+    // ---- models ----
+
+    private void open() {
+        ModelRequest request = new ModelRequest(config.model(),
+                config.features() == null ? null : FeatureMode.parse(config.features()),
+                Precision.parse(config.precision()), options.device(), config.imageSize(),
+                config.preprocess().equals("upstream"),
+                config.activation() == null ? null : ModelRequest.parseActivation(config.activation()), List.of());
+        members = request.open(options.store());
+        for (Member m : members) {
+            if (m.features() == FeatureMode.PATCH_TOKENS) {
+                throw new PerceptException("--features patch_tokens is a grid, not a vector to align; use cls_patch "
+                        + "for the patch-level objective");
+            }
+        }
+        Ops.seed(config.seed());
+        for (int i = 0; i < members.size(); i++) {
+            LoraWeights lora = LoraWeights.attach(members.get(i).backbone().transformer(), config.lora());
+            loras.add(lora);
+            String prefix = members.size() == 1 ? "" : "member" + i + ".";
+            lora.names().forEach(n -> names.add(prefix + n));
+            params.addAll(lora.parameters());
+        }
+        adam = new Adam(params, config.beta1(), config.beta2(), config.weightDecay());
+        pixels = new TripletPixels(members.stream().map(Member::preprocessing).toList(), options.pixelCacheBytes());
+    }
+
+    private void setTraining(boolean training) {
+        members.forEach(m -> m.backbone().transformer().setTraining(training));
+    }
+
+    // ---- training ----
+
+    private void trainEpoch(int epoch, List<Triplet> train, int stepsPerEpoch, int microBatches, int fromStep) {
+        List<Triplet> order = new ArrayList<>(train);
+        Collections.shuffle(order, new Random(mix(config.seed(), epoch)));
+        int firstMicro = fromStep * config.accumulate();
+        Progress progress = Progress.onStderr(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()),
+                "triplets", order.size() - Math.min(order.size(), (long) firstMicro * config.batch()));
+        setTraining(true);
+        CompletableFuture<Map<Preprocessing, float[]>> next = pixels.prepare(microBatch(order, firstMicro));
+        for (int step = fromStep; step < stepsPerEpoch; step++) {
+            int end = Math.min(microBatches, (step + 1) * config.accumulate());
+            int start = step * config.accumulate();
+            long stepStart = System.nanoTime();
+            double lossSum = 0;
+            int stepTriplets = 0;
+            for (int mb = start; mb < end; mb++) {
+                List<Triplet> batch = microBatch(order, mb);
+                Map<Preprocessing, float[]> input = TripletPixels.await(next);
+                next = mb + 1 < microBatches ? pixels.prepare(microBatch(order, mb + 1)) : null;
+                Ops.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
+                double loss = backward(batch, input, (double) batch.size() / tripletsIn(order, start, end));
+                if (!Double.isFinite(loss)) {
+                    throw new PerceptException(String.format(Locale.ROOT, "the loss became %s at epoch %d, step %d; "
+                            + "stopping. The last good checkpoint (after step %d) is kept in %s; resume from it with a "
+                            + "lower --lr or --precision fp32", loss, epoch + 1, step + 1, state.steps(), checkpointFile));
+                }
+                lossSum += loss * batch.size();
+                stepTriplets += batch.size();
+                progress.advance(batch.size());
+            }
+            adam.step(config.lr());
+            double stepLoss = lossSum / stepTriplets;
+            progress.note(String.format(Locale.ROOT, "loss %.4f", stepLoss));
+            ObjectNode line = JsonFiles.mapper().createObjectNode();
+            line.put("epoch", epoch + 1);
+            line.put("step", state.steps() + 1);
+            line.put("loss", stepLoss);
+            line.put("triplets", stepTriplets);
+            line.put("triplets_per_s", stepTriplets / ((System.nanoTime() - stepStart) / 1e9));
+            metrics.append(line);
+            state = state.afterStep(stepLoss * stepTriplets, stepTriplets, metrics.bytes());
+            if (step + 1 == stepsPerEpoch || System.nanoTime() - lastCheckpoint >= options.checkpointSeconds() * 1e9) {
+                checkpoint();
+            }
+        }
+    }
+
+    private List<Triplet> microBatch(List<Triplet> order, int index) {
+        int from = index * config.batch();
+        return order.subList(from, Math.min(order.size(), from + config.batch()));
+    }
+
+    private int tripletsIn(List<Triplet> order, int startMicro, int endMicro) {
+        return Math.min(order.size(), endMicro * config.batch()) - startMicro * config.batch();
+    }
+
+    /**
+     * Forward and backward for one micro-batch; gradients accumulate, weighted by the batch's share
+     * of the step's triplets so that a step's gradient is that of the mean loss over all of them.
+     * Returns the micro-batch's mean loss.
+     */
+    private double backward(List<Triplet> batch, Map<Preprocessing, float[]> input, double weight) {
+        int n = batch.size();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor features = features(input, 3 * n);
+            Tensor d0 = Ops.cosineDistance(features.narrow(0, 0, n), features.narrow(0, n, n));
+            Tensor d1 = Ops.cosineDistance(features.narrow(0, 0, n), features.narrow(0, 2 * n, n));
+            float[] targets = new float[n];
+            for (int i = 0; i < n; i++) {
+                targets[i] = batch.get(i).target();
+            }
+            Tensor loss = Ops.hinge(d0.sub(d1), Ops.floats(targets, n), config.margin());
+            double value = Ops.scalar(loss);
+            if (Double.isFinite(value)) {
+                Ops.backward(Ops.scaleInPlace(loss, weight));
+            }
+            return value;
+        }
+    }
+
+    /** The members' features of {@code count} images, concatenated: [count, dim] float32. */
+    private Tensor features(Map<Preprocessing, float[]> input, int count) {
+        Tensor[] parts = new Tensor[members.size()];
+        for (int i = 0; i < parts.length; i++) {
+            Member m = members.get(i);
+            Preprocessing p = m.preprocessing();
+            Tensor x = Ops.floats(input.get(p), count, 3, p.height(), p.width());
+            parts[i] = m.backbone().features(x, m.features()).reshape(count, -1);
+        }
+        return parts.length == 1 ? parts[0] : Ops.cat(1, parts);
+    }
+
+    // ---- validation, checkpoints, the end ----
+
+    private void validate(int epoch, List<Triplet> val) {
+        setTraining(false);
+        double[][] d;
+        try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, EVAL_BATCH)) {
+            d = TwoAfcScore.distances(embedder, val, Progress.onStderr("validate", "img", 0));
+        }
+        double loss = 0;
+        for (int i = 0; i < val.size(); i++) {
+            loss += Math.max(0, config.margin() - (d[i][0] - d[i][1]) * val.get(i).target());
+        }
+        loss /= val.size();
+        Bootstrap.Interval score = TwoAfcScore.score(d, val, config.seed()).all();
+        double trainLoss = state.epochTriplets() == 0 ? Double.NaN : state.epochLossSum() / state.epochTriplets();
+        boolean best = loss < state.bestValLoss();
+        epochAdapter(epoch + 1);
+        ObjectNode line = JsonFiles.mapper().createObjectNode();
+        line.put("epoch", epoch + 1);
+        line.put("train_loss", trainLoss);
+        line.put("val_loss", loss);
+        line.put("val_2afc", score.mean());
+        line.put("val_2afc_ci_low", score.low());
+        line.put("val_2afc_ci_high", score.high());
+        line.put("best", best);
+        metrics.append(line);
+        options.log().printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, val loss %.4f, val 2AFC %.4f [%.4f, %.4f]%s%n",
+                epoch + 1, config.epochs(), trainLoss, loss, score.mean(), score.low(), score.high(),
+                best ? " (best so far)" : "");
+        state = state.afterValidation(epoch + 1, best, loss, metrics.bytes());
+        checkpoint();
+    }
+
+    /** Where epoch {@code n}'s adapter lives; for an ensemble, one subfolder per member. */
+    private Path epochFolder(int n) {
+        return options.out().resolve("epochs").resolve(Integer.toString(n)).resolve("adapter");
+    }
+
+    private void epochAdapter(int n) {
+        Path folder = epochFolder(n);
+        for (int i = 0; i < members.size(); i++) {
+            loras.get(i).writeAdapter(memberFolder(folder, i), members.get(i).backbone().name());
+        }
+    }
+
+    private Path memberFolder(Path adapter, int member) {
+        return members.size() == 1 ? adapter : adapter.resolve(member + "-" + members.get(member).backbone().name());
+    }
+
+    private void checkpoint() {
+        state.save(checkpointFile, names, params, adam);
+        lastCheckpoint = System.nanoTime();
+    }
+
+    private Result finish() {
+        Path kept = options.out().resolve("adapter");
+        copyTree(epochFolder(state.bestEpoch()), kept);
+        List<Epoch> epochs = metrics.epochs();
+        ObjectNode result = JsonFiles.mapper().createObjectNode();
+        result.put("adapter", kept.toString());
+        result.put("best_epoch", state.bestEpoch());
+        result.put("best_val_loss", state.bestValLoss());
+        var list = result.putArray("epochs");
+        for (Epoch e : epochs) {
+            ObjectNode o = list.addObject();
+            o.put("epoch", e.epoch());
+            o.put("train_loss", e.trainLoss());
+            o.put("val_loss", e.valLoss());
+            o.put("val_2afc", e.val2afc().mean());
+            o.put("val_2afc_ci_low", e.val2afc().low());
+            o.put("val_2afc_ci_high", e.val2afc().high());
+        }
+        JsonFiles.write(options.out().resolve("result.json"), result);
+        options.log().printf(Locale.ROOT, "kept epoch %d (lowest validation loss %.4f): %s%n", state.bestEpoch(),
+                state.bestValLoss(), kept);
+        return new Result(kept, state.bestEpoch(), epochs);
+    }
+
+    /** Copies a folder's files, each atomically, so a kill mid-copy leaves whole files only. */
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+                Files.copy(f, temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new PerceptException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void close() {
+        if (pixels != null) {
+            pixels.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (adam != null) {
+            adam.close();
+        }
+        loras.forEach(LoraWeights::close);
+        members.forEach(m -> m.backbone().close());
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** A seed for one position of the run, decorrelated from its neighbours. */
+    static long mix(long seed, long position) {
+        return new SplittableRandom(seed ^ (position * 0x9E3779B97F4A7C15L)).nextLong();
+    }
+}
