@@ -120,10 +120,10 @@ public final class Aligner {
                     + "or choose another --out");
         }
         Split split = triplets();
-        if (!options.resume()) {
-            JsonFiles.write(configFile, config.toJson());
-        }
         open();
+        if (!options.resume()) {
+            JsonFiles.write(configFile, config.toJson()); // only once the data and the model are known good
+        }
         if (options.resume() && Files.isRegularFile(checkpointFile)) {
             state = TrainingState.load(checkpointFile, names, params, adam);
             options.log().printf(Locale.ROOT, "resuming after step %d (%d epoch(s) validated)%n", state.steps(),
@@ -286,14 +286,11 @@ public final class Aligner {
     private double backward(List<Triplet> batch, Map<Preprocessing, float[]> input, double weight) {
         int n = batch.size();
         try (PointerScope scope = new PointerScope()) {
-            Tensor features = features(input, 3 * n);
-            Tensor d0 = Ops.cosineDistance(features.narrow(0, 0, n), features.narrow(0, n, n));
-            Tensor d1 = Ops.cosineDistance(features.narrow(0, 0, n), features.narrow(0, 2 * n, n));
             float[] targets = new float[n];
             for (int i = 0; i < n; i++) {
                 targets[i] = batch.get(i).target();
             }
-            Tensor loss = Ops.hinge(d0.sub(d1), Ops.floats(targets, n), config.margin());
+            Tensor loss = HingeLoss.of(features(input, 3 * n), targets, config.margin());
             double value = Ops.scalar(loss);
             if (Double.isFinite(value)) {
                 Ops.backward(Ops.scaleInPlace(loss, weight));
@@ -322,11 +319,7 @@ public final class Aligner {
         try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, EVAL_BATCH)) {
             d = TwoAfcScore.distances(embedder, val, Progress.onStderr("validate", "img", 0));
         }
-        double loss = 0;
-        for (int i = 0; i < val.size(); i++) {
-            loss += Math.max(0, config.margin() - (d[i][0] - d[i][1]) * val.get(i).target());
-        }
-        loss /= val.size();
+        double loss = HingeLoss.of(d, val.stream().mapToInt(Triplet::target).toArray(), config.margin());
         Bootstrap.Interval score = TwoAfcScore.score(d, val, config.seed()).all();
         double trainLoss = state.epochTriplets() == 0 ? Double.NaN : state.epochLossSum() / state.epochTriplets();
         boolean best = loss < state.bestValLoss();

@@ -1,0 +1,34 @@
+package dev.percept.align;
+
+import dev.percept.tensor.Ops;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * DreamSim's 2AFC objective. With d0 = 1 - cos(ref, left), d1 = 1 - cos(ref, right) and y = +1
+ * when most judges chose the right image (else -1), the loss is mean(max(0, margin - (d0 - d1) y)):
+ * zero once the model prefers the judges' choice by at least the margin.
+ */
+final class HingeLoss {
+    private HingeLoss() {}
+
+    /**
+     * @param features [3n, D]: the n references, then the n left and the n right images
+     * @param targets y per triplet
+     */
+    static Tensor of(Tensor features, float[] targets, double margin) {
+        int n = targets.length;
+        Tensor ref = features.narrow(0, 0, n);
+        Tensor d0 = Ops.cosineDistance(ref, features.narrow(0, n, n));
+        Tensor d1 = Ops.cosineDistance(ref, features.narrow(0, 2 * n, n));
+        return Ops.hinge(d0.sub(d1), Ops.floats(targets, n), margin);
+    }
+
+    /** The same loss on distances already computed (validation), in double precision. */
+    static double of(double[][] distances, int[] targets, double margin) {
+        double sum = 0;
+        for (int i = 0; i < targets.length; i++) {
+            sum += Math.max(0, margin - (distances[i][0] - distances[i][1]) * targets[i]);
+        }
+        return sum / targets.length;
+    }
+}
