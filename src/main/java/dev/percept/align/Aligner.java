@@ -31,8 +31,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Perceptual alignment: trains LoRA branches on a backbone (or one per ensemble member) so that
@@ -74,13 +72,10 @@ public final class Aligner {
     private final RunOptions options;
     private final Path checkpointFile;
     private List<Member> members = List.of();
-    private final List<LoraWeights> loras = new ArrayList<>();
-    private Adam adam;
+    private LoraTraining training;
     private MetricsLog metrics;
     private TripletPixels pixels;
     private TrainingState state = TrainingState.START;
-    private final List<String> names = new ArrayList<>();
-    private final List<Tensor> params = new ArrayList<>();
     private long lastCheckpoint = System.nanoTime();
 
     private Aligner(AlignConfig config, RunOptions options) {
@@ -125,7 +120,7 @@ public final class Aligner {
             JsonFiles.write(configFile, config.toJson()); // only once the data and the model are known good
         }
         if (options.resume() && Files.isRegularFile(checkpointFile)) {
-            state = TrainingState.load(checkpointFile, names, params, adam);
+            state = training.load(checkpointFile);
             options.log().printf(Locale.ROOT, "resuming after step %d (%d epoch(s) validated)%n", state.steps(),
                     state.validatedEpochs());
         }
@@ -205,20 +200,9 @@ public final class Aligner {
                         + "for the patch-level objective");
             }
         }
-        Ops.seed(config.seed());
-        for (int i = 0; i < members.size(); i++) {
-            LoraWeights lora = LoraWeights.attach(members.get(i).backbone().transformer(), config.lora());
-            loras.add(lora);
-            String prefix = members.size() == 1 ? "" : "member" + i + ".";
-            lora.names().forEach(n -> names.add(prefix + n));
-            params.addAll(lora.parameters());
-        }
-        adam = new Adam(params, config.beta1(), config.beta2(), config.weightDecay());
+        training = new LoraTraining(members, config.lora(), config.beta1(), config.beta2(), config.weightDecay(),
+                config.seed());
         pixels = new TripletPixels(members.stream().map(Member::preprocessing).toList(), options.pixelCacheBytes());
-    }
-
-    private void setTraining(boolean training) {
-        members.forEach(m -> m.backbone().transformer().setTraining(training));
     }
 
     // ---- training ----
@@ -229,7 +213,7 @@ public final class Aligner {
         int firstMicro = fromStep * config.accumulate();
         Progress progress = Progress.onStderr(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()),
                 "triplets", order.size() - Math.min(order.size(), (long) firstMicro * config.batch()));
-        setTraining(true);
+        training.setTraining(true);
         CompletableFuture<Map<Preprocessing, float[]>> next = pixels.prepare(microBatch(order, firstMicro));
         for (int step = fromStep; step < stepsPerEpoch; step++) {
             int end = Math.min(microBatches, (step + 1) * config.accumulate());
@@ -242,7 +226,8 @@ public final class Aligner {
                 Map<Preprocessing, float[]> input = TripletPixels.await(next);
                 next = mb + 1 < microBatches ? pixels.prepare(microBatch(order, mb + 1)) : null;
                 Ops.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
-                double loss = backward(batch, input, (double) batch.size() / tripletsIn(order, start, end));
+                double loss = training.accumulate(input, targets(batch), config.margin(),
+                        (double) batch.size() / tripletsIn(order, start, end));
                 if (!Double.isFinite(loss)) {
                     throw new PerceptException(String.format(Locale.ROOT, "the loss became %s at epoch %d, step %d; "
                             + "stopping. The last good checkpoint (after step %d) is kept in %s; resume from it with a "
@@ -252,7 +237,7 @@ public final class Aligner {
                 stepTriplets += batch.size();
                 progress.advance(batch.size());
             }
-            adam.step(config.lr());
+            training.step(config.lr());
             double stepLoss = lossSum / stepTriplets;
             progress.note(String.format(Locale.ROOT, "loss %.4f", stepLoss));
             ObjectNode line = JsonFiles.mapper().createObjectNode();
@@ -278,43 +263,18 @@ public final class Aligner {
         return Math.min(order.size(), endMicro * config.batch()) - startMicro * config.batch();
     }
 
-    /**
-     * Forward and backward for one micro-batch; gradients accumulate, weighted by the batch's share
-     * of the step's triplets so that a step's gradient is that of the mean loss over all of them.
-     * Returns the micro-batch's mean loss.
-     */
-    private double backward(List<Triplet> batch, Map<Preprocessing, float[]> input, double weight) {
-        int n = batch.size();
-        try (PointerScope scope = new PointerScope()) {
-            float[] targets = new float[n];
-            for (int i = 0; i < n; i++) {
-                targets[i] = batch.get(i).target();
-            }
-            Tensor loss = HingeLoss.of(features(input, 3 * n), targets, config.margin());
-            double value = Ops.scalar(loss);
-            if (Double.isFinite(value)) {
-                Ops.backward(Ops.scaleInPlace(loss, weight));
-            }
-            return value;
+    private static float[] targets(List<Triplet> batch) {
+        float[] targets = new float[batch.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = batch.get(i).target();
         }
-    }
-
-    /** The members' features of {@code count} images, concatenated: [count, dim] float32. */
-    private Tensor features(Map<Preprocessing, float[]> input, int count) {
-        Tensor[] parts = new Tensor[members.size()];
-        for (int i = 0; i < parts.length; i++) {
-            Member m = members.get(i);
-            Preprocessing p = m.preprocessing();
-            Tensor x = Ops.floats(input.get(p), count, 3, p.height(), p.width());
-            parts[i] = m.backbone().features(x, m.features()).reshape(count, -1);
-        }
-        return parts.length == 1 ? parts[0] : Ops.cat(1, parts);
+        return targets;
     }
 
     // ---- validation, checkpoints, the end ----
 
     private void validate(int epoch, List<Triplet> val) {
-        setTraining(false);
+        training.setTraining(false);
         double[][] d;
         try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, EVAL_BATCH)) {
             d = TwoAfcScore.distances(embedder, val, Progress.onStderr("validate", "img", 0));
@@ -346,18 +306,11 @@ public final class Aligner {
     }
 
     private void epochAdapter(int n) {
-        Path folder = epochFolder(n);
-        for (int i = 0; i < members.size(); i++) {
-            loras.get(i).writeAdapter(memberFolder(folder, i), members.get(i).backbone().name());
-        }
-    }
-
-    private Path memberFolder(Path adapter, int member) {
-        return members.size() == 1 ? adapter : adapter.resolve(member + "-" + members.get(member).backbone().name());
+        training.writeAdapters(epochFolder(n));
     }
 
     private void checkpoint() {
-        state.save(checkpointFile, names, params, adam);
+        training.save(checkpointFile, state);
         lastCheckpoint = System.nanoTime();
     }
 
@@ -407,10 +360,9 @@ public final class Aligner {
         if (metrics != null) {
             metrics.close();
         }
-        if (adam != null) {
-            adam.close();
+        if (training != null) {
+            training.close();
         }
-        loras.forEach(LoraWeights::close);
         members.forEach(m -> m.backbone().close());
     }
 

@@ -1,6 +1,8 @@
 package dev.percept.cli;
 
 import dev.percept.PerceptException;
+import dev.percept.align.LoraSpec;
+import dev.percept.bench.AlignBenchmark;
 import dev.percept.bench.EmbedBenchmark;
 import dev.percept.embed.Member;
 import dev.percept.image.Normalization;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
-        subcommands = {BenchCommand.Embed.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class})
 final class BenchCommand {
 
     /** The model name that stands for a randomly initialised ViT-B/16 (no download needed). */
@@ -46,7 +48,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<Member> members = model.model.equals(RANDOM_VIT_B16) ? List.of(randomVitB16()) : model.open();
+            List<Member> members = open(model);
             if (members.size() != 1) {
                 throw new PerceptException("bench embed measures one model, not an ensemble");
             }
@@ -74,13 +76,59 @@ final class BenchCommand {
             return 0;
         }
 
-        private Member randomVitB16() {
-            Engine.start(model.threads);
-            VitConfig config = RandomWeights.vitB16();
-            InputSpec input = new InputSpec(224, 256, ResampleFilter.BICUBIC, Normalization.IMAGENET);
-            Backbone b = ModelLoader.fromWeights(RANDOM_VIT_B16, config, RandomWeights.of(config, 1234), input,
-                    Precision.parse(model.precision), ComputeDevice.parse(model.device));
-            return new Member(b, input.squash(), b.defaultFeatures());
+    }
+
+    @Command(name = "align", mixinStandardHelpOptions = true,
+            description = "Triplets/s of full alignment steps (3 images per triplet forward, hinge loss, backward, Adam) "
+                    + "with LoRA on qkv, and peak memory. --model " + RANDOM_VIT_B16 + " uses random ViT-B/16 weights.")
+    static final class Align implements Callable<Integer> {
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Triplets per step. Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--lora-r", defaultValue = "16", paramLabel = "R", description = "Default: ${DEFAULT-VALUE}.")
+        int rank;
+
+        @Option(names = "--seconds", defaultValue = "30", paramLabel = "S", description = "Time budget. Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            List<Member> members = open(model);
+            try {
+                LoraSpec lora = new LoraSpec(rank, 2.0 * rank, 0.2, List.of("qkv"));
+                AlignBenchmark.Result r = AlignBenchmark.run(members, lora, batch, Engine.threads(), seconds);
+                System.out.printf(Locale.ROOT,
+                        "model %s, %d triplets per step, threads %d, precision %s, %d LoRA parameters%n"
+                                + "seconds per step:   %.3f%n"
+                                + "triplets/s:         %.3f%n"
+                                + "peak memory (RSS):  %.0f MB%n",
+                        model.model, r.tripletsPerStep(), r.threads(), r.precision(), r.trainableParameters(),
+                        r.secondsPerStep(), r.tripletsPerSecond(), r.peakRssBytes() / 1e6);
+                System.out.printf(Locale.ROOT,
+                        "{\"triplets_per_s\": %.4f, \"seconds_per_step\": %.4f, \"peak_rss_mb\": %.0f, "
+                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\"}%n",
+                        r.tripletsPerSecond(), r.secondsPerStep(), r.peakRssBytes() / 1e6, r.threads(),
+                        r.tripletsPerStep(), r.precision());
+            } finally {
+                members.forEach(m -> m.backbone().close());
+            }
+            return 0;
         }
+    }
+
+    /** The model(s) --model names, or random ViT-B/16 weights for {@value #RANDOM_VIT_B16}. */
+    static List<Member> open(ModelOptions model) {
+        if (!model.model.equals(RANDOM_VIT_B16)) {
+            return model.open();
+        }
+        Engine.start(model.threads);
+        VitConfig config = RandomWeights.vitB16();
+        InputSpec input = new InputSpec(224, 256, ResampleFilter.BICUBIC, Normalization.IMAGENET);
+        Backbone b = ModelLoader.fromWeights(RANDOM_VIT_B16, config, RandomWeights.of(config, 1234), input,
+                Precision.parse(model.precision), ComputeDevice.parse(model.device));
+        return List.of(new Member(b, input.squash(), b.defaultFeatures()));
     }
 }
