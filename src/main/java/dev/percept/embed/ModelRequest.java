@@ -11,9 +11,11 @@ import dev.percept.model.ModelLoader;
 import dev.percept.model.VitConfig.Activation;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Precision;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -41,6 +43,7 @@ public record ModelRequest(
     public List<Member> open(ModelStore store) {
         KnownModels known = store.known();
         List<String> names = memberNames(spec, known);
+        List<Path> adapters = adapters().size() == 1 && names.size() > 1 ? memberAdapters(adapters().get(0)) : adapters();
         if (!adapters.isEmpty() && adapters.size() != names.size()) {
             throw new PerceptException("--adapter lists " + adapters.size() + " adapter(s) for " + names.size()
                     + " model(s) " + names + "; give one per model, comma-separated");
@@ -59,6 +62,25 @@ public record ModelRequest(
         } catch (RuntimeException e) {
             members.forEach(m -> m.backbone().close());
             throw e;
+        }
+    }
+
+    /**
+     * An ensemble's adapters from one folder, as {@code percept align} writes them: one subfolder
+     * per member, named {@code <index>-<name>}, in member order. A folder that is itself an
+     * adapter stays a single adapter (and is then refused for an ensemble).
+     */
+    private static List<Path> memberAdapters(Path folder) {
+        if (Files.isRegularFile(folder.resolve("adapter_config.json")) || !Files.isDirectory(folder)) {
+            return List.of(folder);
+        }
+        try (var children = Files.list(folder)) {
+            List<Path> members = children.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+-.*"))
+                    .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().split("-", 2)[0])))
+                    .toList();
+            return members.isEmpty() ? List.of(folder) : members;
+        } catch (IOException e) {
+            throw new PerceptException("cannot list " + folder + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.percept.align.AlignFixtures;
+import dev.percept.io.Safetensors;
+import dev.percept.io.SafetensorsTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +98,49 @@ class AlignCommandTest {
         assertEquals(0.05, config.get("margin").asDouble());
         assertEquals(16, config.get("lora").get("r").asInt());
         assertEquals(0.5, config.get("beta1").asDouble());
+    }
+
+    @Test
+    void anEnsembleGetsOneAdapterPerMemberAndLoadsFromTheRunFolder() throws IOException {
+        Path run = dir.resolve("run");
+        String ensemble = AlignFixtures.MODEL + "," + AlignFixtures.MODEL;
+        Cli r = Cli.run(align(run, "--model", ensemble, "--epochs", "1", "--max-triplets", "64").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+        assertEquals(8.0, config.get("lora").get("alpha").asDouble(), "DreamSim's ensemble recipe");
+        assertEquals(0.3, config.get("lora").get("dropout").asDouble());
+        for (String member : List.of("0-tiny-vit", "1-tiny-vit")) {
+            assertTrue(Files.isRegularFile(run.resolve("adapter").resolve(member).resolve("adapter_model.safetensors")), member);
+        }
+        Cli eval = Cli.run("eval", "2afc", "--model", ensemble, "--adapter", run.resolve("adapter").toString(),
+                "--data", data.resolve("test.csv").toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        Cli one = Cli.run("eval", "2afc", "--model", ensemble, "--adapter", run.resolve("adapter/0-tiny-vit").toString(),
+                "--data", data.resolve("test.csv").toString());
+        assertEquals(2, one.exitCode());
+        assertTrue(one.err().contains("1 adapter(s) for 2 model(s)"), one.err());
+    }
+
+    @Test
+    void accumulatingTwoHalfBatchesStepsLikeOneFullBatch() {
+        Path full = dir.resolve("full");
+        Path halves = dir.resolve("halves");
+        assertEquals(0, Cli.run(align(full, "--epochs", "1", "--max-triplets", "64", "--lora-dropout", "0",
+                "--batch", "16").toArray(String[]::new)).exitCode());
+        assertEquals(0, Cli.run(align(halves, "--epochs", "1", "--max-triplets", "64", "--lora-dropout", "0",
+                "--batch", "8", "--accumulate", "2").toArray(String[]::new)).exitCode());
+        Safetensors a = Safetensors.read(full.resolve("adapter/adapter_model.safetensors"));
+        Safetensors b = Safetensors.read(halves.resolve("adapter/adapter_model.safetensors"));
+        double moved = 0;
+        for (SafetensorsTensor t : a.tensors()) {
+            float[] x = t.toFloats();
+            float[] y = b.tensor(t.name()).toFloats();
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i], y[i], 1e-5, t.name() + "[" + i + "]");
+                moved = Math.max(moved, t.name().contains("lora_B") ? Math.abs(x[i]) : 0);
+            }
+        }
+        assertTrue(moved > 1e-3, "the steps changed the adapter");
     }
 
     @Test
