@@ -12,7 +12,6 @@ import dev.percept.io.JsonFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,8 +58,8 @@ final class EvalCommand {
             }
             System.out.printf(Locale.ROOT, "2AFC score, %s on %s%n%-12s %7s %8s   %s%n",
                     model.model, data, "subset", "n", "score", "95% CI");
-            for (Map.Entry<String, Bootstrap.Interval> e : result.subsets().entrySet()) {
-                print(e.getKey(), e.getValue());
+            if (result.subsets().size() > 1) {
+                result.subsets().forEach(TwoAfcCommand::print);
             }
             print("all", result.all());
             if (out != null) {
