@@ -29,6 +29,8 @@ import java.util.Map;
  * @param margin hinge margin
  * @param batch triplets per micro-batch
  * @param accumulate micro-batches per optimizer step
+ * @param method {@link #LORA} or {@link #MLP_HEAD}
+ * @param headHidden hidden width of the MLP head
  */
 public record AlignConfig(
         String model,
@@ -51,9 +53,15 @@ public record AlignConfig(
         int accumulate,
         int epochs,
         double margin,
-        long seed) {
+        long seed,
+        String method,
+        int headHidden) {
 
     public static final double MARGIN = 0.05;
+    /** LoRA branches inside the backbone(s). */
+    public static final String LORA = "lora";
+    /** DreamSim's MLP-head variant on a frozen backbone. */
+    public static final String MLP_HEAD = "mlp_head";
 
     public AlignConfig {
         require(lr > 0, "--lr must be positive, got " + lr);
@@ -63,6 +71,8 @@ public record AlignConfig(
         require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam betas must be in [0, 1)");
         require(valFraction > 0 && valFraction < 1, "--val-fraction must be in (0, 1), got " + valFraction);
         require(maxTriplets >= 0, "--max-triplets must be >= 0, got " + maxTriplets);
+        require(method.equals(LORA) || method.equals(MLP_HEAD), "--train must be lora or mlp_head, not " + method);
+        require(headHidden > 0, "--head-hidden must be positive, got " + headHidden);
     }
 
     private static void require(boolean ok, String message) {
@@ -98,6 +108,8 @@ public record AlignConfig(
         n.put("epochs", epochs);
         n.put("margin", margin);
         n.put("seed", seed);
+        n.put("method", method);
+        n.put("head_hidden", headHidden);
         return n;
     }
 
@@ -118,7 +130,8 @@ public record AlignConfig(
                     need(n, "lr", file).asDouble(), need(n, "beta1", file).asDouble(), need(n, "beta2", file).asDouble(),
                     need(n, "weight_decay", file).asDouble(), need(n, "batch", file).asInt(),
                     need(n, "accumulate", file).asInt(), need(n, "epochs", file).asInt(),
-                    need(n, "margin", file).asDouble(), need(n, "seed", file).asLong());
+                    need(n, "margin", file).asDouble(), need(n, "seed", file).asLong(), need(n, "method", file).asText(),
+                    need(n, "head_hidden", file).asInt());
         } catch (PerceptException e) {
             throw new PerceptException(file + ": " + e.getMessage(), e);
         }

@@ -72,7 +72,7 @@ public final class Aligner {
     private final RunOptions options;
     private final Path checkpointFile;
     private List<Member> members = List.of();
-    private LoraTraining training;
+    private TrainableModel training;
     private MetricsLog metrics;
     private TripletPixels pixels;
     private TrainingState state = TrainingState.START;
@@ -115,7 +115,7 @@ public final class Aligner {
                     + "or choose another --out");
         }
         Split split = triplets();
-        open();
+        open(split);
         if (!options.resume()) {
             JsonFiles.write(configFile, config.toJson()); // only once the data and the model are known good
         }
@@ -145,7 +145,13 @@ public final class Aligner {
 
     // ---- data ----
 
-    private record Split(List<Triplet> train, List<Triplet> val) {}
+    private record Split(List<Triplet> train, List<Triplet> val) {
+        List<Triplet> all() {
+            List<Triplet> out = new ArrayList<>(train);
+            out.addAll(val);
+            return out;
+        }
+    }
 
     private Split triplets() {
         Path data = config.data();
@@ -187,7 +193,7 @@ public final class Aligner {
 
     // ---- models ----
 
-    private void open() {
+    private void open(Split split) {
         ModelRequest request = new ModelRequest(config.model(),
                 config.features() == null ? null : FeatureMode.parse(config.features()),
                 Precision.parse(config.precision()), options.device(), config.imageSize(),
@@ -200,9 +206,14 @@ public final class Aligner {
                         + "for the patch-level objective");
             }
         }
-        training = new LoraTraining(members, config.lora(), config.beta1(), config.beta2(), config.weightDecay(),
-                config.seed());
-        pixels = new TripletPixels(members.stream().map(Member::preprocessing).toList(), options.pixelCacheBytes());
+        training = config.method().equals(AlignConfig.MLP_HEAD)
+                ? new MlpHeadTraining(members, config.headHidden(), config.beta1(), config.beta2(), config.weightDecay(),
+                        config.seed(), split.all())
+                : new LoraTraining(members, config.lora(), config.beta1(), config.beta2(), config.weightDecay(),
+                        config.seed());
+        if (training.needsPixels()) {
+            pixels = new TripletPixels(members.stream().map(Member::preprocessing).toList(), options.pixelCacheBytes());
+        }
     }
 
     // ---- training ----
@@ -214,7 +225,7 @@ public final class Aligner {
         Progress progress = Progress.onStderr(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()),
                 "triplets", order.size() - Math.min(order.size(), (long) firstMicro * config.batch()));
         training.setTraining(true);
-        CompletableFuture<Map<Preprocessing, float[]>> next = pixels.prepare(microBatch(order, firstMicro));
+        CompletableFuture<Map<Preprocessing, float[]>> next = prepare(microBatch(order, firstMicro));
         for (int step = fromStep; step < stepsPerEpoch; step++) {
             int end = Math.min(microBatches, (step + 1) * config.accumulate());
             int start = step * config.accumulate();
@@ -224,9 +235,9 @@ public final class Aligner {
             for (int mb = start; mb < end; mb++) {
                 List<Triplet> batch = microBatch(order, mb);
                 Map<Preprocessing, float[]> input = TripletPixels.await(next);
-                next = mb + 1 < microBatches ? pixels.prepare(microBatch(order, mb + 1)) : null;
+                next = mb + 1 < microBatches ? prepare(microBatch(order, mb + 1)) : null;
                 Ops.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
-                double loss = training.accumulate(input, targets(batch), config.margin(),
+                double loss = training.accumulate(batch, input, config.margin(),
                         (double) batch.size() / tripletsIn(order, start, end));
                 if (!Double.isFinite(loss)) {
                     throw new PerceptException(String.format(Locale.ROOT, "the loss became %s at epoch %d, step %d; "
@@ -263,12 +274,9 @@ public final class Aligner {
         return Math.min(order.size(), endMicro * config.batch()) - startMicro * config.batch();
     }
 
-    private static float[] targets(List<Triplet> batch) {
-        float[] targets = new float[batch.size()];
-        for (int i = 0; i < targets.length; i++) {
-            targets[i] = batch.get(i).target();
-        }
-        return targets;
+    /** Starts preparing a batch's pixels, if the model reads them. */
+    private CompletableFuture<Map<Preprocessing, float[]>> prepare(List<Triplet> batch) {
+        return pixels == null ? CompletableFuture.completedFuture(Map.of()) : pixels.prepare(batch);
     }
 
     // ---- validation, checkpoints, the end ----
@@ -302,11 +310,11 @@ public final class Aligner {
 
     /** Where epoch {@code n}'s adapter lives; for an ensemble, one subfolder per member. */
     private Path epochFolder(int n) {
-        return options.out().resolve("epochs").resolve(Integer.toString(n)).resolve("adapter");
+        return options.out().resolve("epochs").resolve(Integer.toString(n)).resolve(training.outputName());
     }
 
     private void epochAdapter(int n) {
-        training.writeAdapters(epochFolder(n));
+        training.writeOutput(epochFolder(n));
     }
 
     private void checkpoint() {
@@ -315,7 +323,7 @@ public final class Aligner {
     }
 
     private Result finish() {
-        Path kept = options.out().resolve("adapter");
+        Path kept = options.out().resolve(training.outputName());
         copyTree(epochFolder(state.bestEpoch()), kept);
         List<Epoch> epochs = metrics.epochs();
         ObjectNode result = JsonFiles.mapper().createObjectNode();

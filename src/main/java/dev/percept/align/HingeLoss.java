@@ -1,6 +1,8 @@
 package dev.percept.align;
 
+import dev.percept.data.Triplet;
 import dev.percept.tensor.Ops;
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -21,6 +23,15 @@ final class HingeLoss {
         Tensor d0 = Ops.cosineDistance(ref, features.narrow(0, n, n));
         Tensor d1 = Ops.cosineDistance(ref, features.narrow(0, 2 * n, n));
         return Ops.hinge(d0.sub(d1), Ops.floats(targets, n), margin);
+    }
+
+    /** y per triplet: +1 when most judges chose the right image, else -1. */
+    static float[] targets(List<Triplet> batch) {
+        float[] targets = new float[batch.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = batch.get(i).target();
+        }
+        return targets;
     }
 
     /** The same loss on distances already computed (validation), in double precision. */

@@ -1,5 +1,6 @@
 package dev.percept.align;
 
+import dev.percept.data.Triplet;
 import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
 import dev.percept.tensor.Ops;
@@ -16,7 +17,7 @@ import org.bytedeco.pytorch.Tensor;
  * working precision (bf16 where the CPU has it); LoRA weights, their gradients and the moments
  * are float32.
  */
-public final class LoraTraining implements AutoCloseable {
+public final class LoraTraining implements TrainableModel {
     private final List<Member> members;
     private final List<LoraWeights> loras = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
@@ -37,7 +38,28 @@ public final class LoraTraining implements AutoCloseable {
         this.adam = new Adam(params, beta1, beta2, weightDecay);
     }
 
+    @Override
+    public boolean needsPixels() {
+        return true;
+    }
+
+    @Override
+    public double accumulate(List<Triplet> batch, Map<Preprocessing, float[]> pixels, double margin, double weight) {
+        return accumulate(pixels, HingeLoss.targets(batch), margin, weight);
+    }
+
+    @Override
+    public String outputName() {
+        return "adapter";
+    }
+
+    @Override
+    public void writeOutput(Path folder) {
+        writeAdapters(folder);
+    }
+
     /** LoRA dropout on (training) or off (validation, embedding). */
+    @Override
     public void setTraining(boolean training) {
         members.forEach(m -> m.backbone().transformer().setTraining(training));
     }
@@ -63,6 +85,7 @@ public final class LoraTraining implements AutoCloseable {
     }
 
     /** One Adam update from the accumulated gradients, which are then cleared. */
+    @Override
     public void step(double lr) {
         adam.step(lr);
     }
@@ -90,15 +113,18 @@ public final class LoraTraining implements AutoCloseable {
         return members.size() == 1 ? adapter : adapter.resolve(member + "-" + members.get(member).backbone().name());
     }
 
-    void save(Path file, TrainingState state) {
+    @Override
+    public void save(Path file, TrainingState state) {
         state.save(file, names, params, adam);
     }
 
-    TrainingState load(Path file) {
+    @Override
+    public TrainingState load(Path file) {
         return TrainingState.load(file, names, params, adam);
     }
 
     /** Trainable values over all members. */
+    @Override
     public long parameterCount() {
         return params.stream().mapToLong(Tensor::numel).sum();
     }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             "Defaults follow DreamSim: one model r 16, alpha 32, dropout 0.2, batch 32, 8 epochs; an ensemble "
                 + "r 16, alpha 8, dropout 0.3, batch 16, 6 epochs; lr 3e-4, betas (0.5, 0.999), seed 1234.",
             "The patch-level objective is --features cls_patch. The adapter of the epoch with the lowest "
-                + "validation loss ends up in OUT/adapter (PEFT layout; use it with --adapter)."})
+                + "validation loss ends up in OUT/adapter (PEFT layout; use it with --adapter), or with --train mlp_head "
+                + "in OUT/head (use it with --head)."})
 final class AlignCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -44,6 +45,15 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--max-triplets", defaultValue = "0", paramLabel = "N",
             description = "Train on at most N triplets (a seeded sample; 0: all).")
     int maxTriplets;
+
+    @Option(names = "--train", defaultValue = "lora", paramLabel = "WHAT",
+            description = "lora (branches in the backbone) or mlp_head (DreamSim's MLP variant: x + fc2(relu(fc1(x))) on "
+                    + "the frozen model's feature; one model only; defaults batch 512, 20 epochs). Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--head-hidden", defaultValue = "512", paramLabel = "N",
+            description = "Hidden width of the MLP head. Default: ${DEFAULT-VALUE}.")
+    int headHidden;
 
     @Option(names = "--lora-r", paramLabel = "R", description = "LoRA rank (default 16).")
     Integer rank;
@@ -102,6 +112,9 @@ final class AlignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (model.head != null) {
+            throw new PerceptException("align trains from the base model; --head is for using a trained head");
+        }
         if (model.adapter != null) {
             throw new PerceptException("align trains a new adapter from the base model; --adapter is not taken here "
                     + "(merge one first with `percept merge` to train on top of it)");
@@ -110,6 +123,7 @@ final class AlignCommand implements Callable<Integer> {
             throw new PerceptException("align trains on plain cosine distances; --normalize is for embedding");
         }
         boolean ensemble = model.memberNames().size() > 1;
+        boolean head = method.equals(AlignConfig.MLP_HEAD);
         LoraSpec defaults = ensemble ? LoraSpec.ensembleDefault() : LoraSpec.singleDefault();
         LoraSpec lora = new LoraSpec(rank != null ? rank : defaults.rank(), alpha != null ? alpha : defaults.alpha(),
                 dropout != null ? dropout : defaults.dropout(),
@@ -117,8 +131,8 @@ final class AlignCommand implements Callable<Integer> {
         double[] b = parseBetas(betas);
         AlignConfig config = new AlignConfig(model.model, model.features, model.precision, model.imageSize,
                 model.preprocess, model.activation, data, split, val, valFraction, maxTriplets, lora, lr, b[0], b[1],
-                weightDecay, batch != null ? batch : ensemble ? 16 : 32, accumulate,
-                epochs != null ? epochs : ensemble ? 6 : 8, margin, seed);
+                weightDecay, batch != null ? batch : head ? 512 : ensemble ? 16 : 32, accumulate,
+                epochs != null ? epochs : head ? 20 : ensemble ? 6 : 8, margin, seed, method, headHidden);
         Engine.start(model.threads);
         Aligner.run(config, new Aligner.RunOptions(out, resume, ComputeDevice.parse(model.device), model.store(),
                 checkpointSeconds, pixelCacheMb << 20, System.out));

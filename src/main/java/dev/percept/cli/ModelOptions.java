@@ -8,6 +8,7 @@ import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.MlpHead;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Precision;
@@ -25,6 +26,10 @@ final class ModelOptions {
     @Option(names = "--adapter", paramLabel = "DIR",
             description = "PEFT LoRA adapter folder(s) merged into the weights (comma-separated: one per ensemble member).")
     String adapter;
+
+    @Option(names = "--head", paramLabel = "DIR",
+            description = "An MLP head trained by `percept align --train mlp_head`, applied to the model's feature.")
+    Path head;
 
     @Option(names = "--features", paramLabel = "MODE",
             description = "cls, cls_normed, embedding, patch_mean, cls_patch or patch_tokens "
@@ -79,7 +84,24 @@ final class ModelOptions {
                 preprocess.equals("upstream"),
                 activation == null ? null : ModelRequest.parseActivation(activation),
                 adapter == null ? List.of() : Arrays.stream(adapter.split(",")).map(a -> Path.of(a.strip())).toList());
-        return request.open(store());
+        List<Member> members = request.open(store());
+        if (head != null) {
+            attachHead(members);
+        }
+        return members;
+    }
+
+    private void attachHead(List<Member> members) {
+        try {
+            if (members.size() != 1) {
+                throw new PerceptException("--head applies to one model, not to an ensemble of " + members.size());
+            }
+            Member m = members.get(0);
+            m.backbone().attachHead(MlpHead.read(head), m.features());
+        } catch (RuntimeException e) {
+            members.forEach(m -> m.backbone().close());
+            throw e;
+        }
     }
 
     ModelStore store() {

@@ -1,5 +1,6 @@
 package dev.percept.model;
 
+import dev.percept.PerceptException;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
 import org.bytedeco.pytorch.Tensor;
@@ -16,6 +17,7 @@ public final class Backbone implements AutoCloseable {
     private final VisionTransformer vit;
     private final InputSpec input;
     private final Precision precision;
+    private MlpHead head;
 
     Backbone(String name, String layout, VisionTransformer vit, InputSpec input, Precision precision) {
         this.name = name;
@@ -59,6 +61,26 @@ public final class Backbone implements AutoCloseable {
      * gh, gw, D] for {@link FeatureMode#PATCH_TOKENS}.
      */
     public Tensor features(Tensor pixels, FeatureMode mode) {
+        Tensor raw = backboneFeatures(pixels, mode);
+        return head == null || mode != head.features() ? raw : head.apply(raw);
+    }
+
+    /**
+     * Puts a trained MLP head on the features (DreamSim's MLP variant); it applies to the feature
+     * mode it was trained on and leaves the others (patch tokens for dense probes) as they are.
+     * The backbone owns the head from now on.
+     */
+    public void attachHead(MlpHead head, FeatureMode mode) {
+        if (mode != head.features() || head.inFeatures() != vit.config().featureDim(mode)) {
+            throw new PerceptException("the head was trained on " + head.features().cliName() + " features of width "
+                    + head.inFeatures() + "; " + name + " gives " + mode.cliName() + " features of width "
+                    + vit.config().featureDim(mode));
+        }
+        this.head = head;
+    }
+
+    /** {@link #features} without the MLP head: what a head is trained on. */
+    public Tensor backboneFeatures(Tensor pixels, FeatureMode mode) {
         Tensor tokens = vit.forward(pixels);
         long batch = tokens.size(0);
         int prefix = vit.prefixTokens();
@@ -83,6 +105,9 @@ public final class Backbone implements AutoCloseable {
 
     @Override
     public void close() {
+        if (head != null) {
+            head.close();
+        }
         vit.close();
     }
 }

@@ -193,6 +193,10 @@ public final class Ops {
         return values.detach().to(ScalarType.Float).contiguous().requires_grad_(true);
     }
 
+    public static Tensor relu(Tensor x) {
+        return torch.relu(x);
+    }
+
     /** Inverted dropout (kept values scaled by 1 / (1 - p)); the identity when {@code p == 0}. */
     public static Tensor dropout(Tensor x, double p) {
         return p == 0 ? x : torch.dropout(x, p, true);

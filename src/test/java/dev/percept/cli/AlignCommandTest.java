@@ -101,6 +101,26 @@ class AlignCommandTest {
     }
 
     @Test
+    void theMlpHeadVariantTrainsAHeadThatEmbeddingCommandsApply() throws IOException {
+        Path run = dir.resolve("run");
+        Cli r = Cli.run(align(run, "--train", "mlp_head", "--epochs", "12", "--batch", "64").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.isRegularFile(run.resolve("head/head.safetensors")));
+        assertFalse(Files.exists(run.resolve("adapter")));
+        JsonNode head = new ObjectMapper().readTree(run.resolve("head/head_config.json").toFile());
+        assertEquals(512, head.get("hidden").asInt());
+        assertEquals("cls", head.get("features").asText());
+        double base = score();
+        double withHead = score("--head", run.resolve("head").toString());
+        assertTrue(withHead > base + 0.08, "base " + base + ", with the head " + withHead);
+
+        Cli wrongMode = Cli.run("eval", "2afc", "--model", AlignFixtures.MODEL, "--head", run.resolve("head").toString(),
+                "--features", "cls_patch", "--data", data.resolve("test.csv").toString());
+        assertEquals(2, wrongMode.exitCode());
+        assertTrue(wrongMode.err().contains("trained on cls features"), wrongMode.err());
+    }
+
+    @Test
     void anEnsembleGetsOneAdapterPerMemberAndLoadsFromTheRunFolder() throws IOException {
         Path run = dir.resolve("run");
         String ensemble = AlignFixtures.MODEL + "," + AlignFixtures.MODEL;

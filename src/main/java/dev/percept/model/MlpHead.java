@@ -1,0 +1,138 @@
+package dev.percept.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.percept.PerceptException;
+import dev.percept.io.FloatArray;
+import dev.percept.io.JsonFiles;
+import dev.percept.io.Safetensors;
+import dev.percept.io.SafetensorsTensor;
+import dev.percept.io.SafetensorsWriter;
+import dev.percept.tensor.Ops;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * DreamSim's MLP-head variant: a residual MLP on a frozen backbone's feature, {@code x +
+ * fc2(relu(fc1(x)))}. Saved as a folder with {@code head_config.json} (the feature it was trained
+ * on and the widths) and {@code head.safetensors} ({@code fc1.weight}, {@code fc1.bias}, {@code
+ * fc2.weight}, {@code fc2.bias}, as DreamSim's MLP module names them). Weights are float32.
+ */
+public final class MlpHead implements AutoCloseable {
+    public static final int DEFAULT_HIDDEN = 512;
+    private static final List<String> NAMES = List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
+
+    private final FeatureMode features;
+    private final Tensor fc1Weight;
+    private final Tensor fc1Bias;
+    private final Tensor fc2Weight;
+    private final Tensor fc2Bias;
+
+    private MlpHead(FeatureMode features, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias) {
+        this.features = features;
+        this.fc1Weight = retained(fc1Weight);
+        this.fc1Bias = retained(fc1Bias);
+        this.fc2Weight = retained(fc2Weight);
+        this.fc2Bias = retained(fc2Bias);
+    }
+
+    /**
+     * A new trainable head, initialised as torch.nn.Linear is (weights and biases U(-1/sqrt(in),
+     * 1/sqrt(in))) from libtorch's default generator.
+     */
+    public static MlpHead initial(FeatureMode features, int dim, int hidden) {
+        double b1 = 1 / Math.sqrt(dim);
+        double b2 = 1 / Math.sqrt(hidden);
+        return new MlpHead(features, Ops.parameter(Ops.uniform(-b1, b1, hidden, dim)), Ops.parameter(Ops.uniform(-b1, b1, hidden)),
+                Ops.parameter(Ops.uniform(-b2, b2, dim, hidden)), Ops.parameter(Ops.uniform(-b2, b2, dim)));
+    }
+
+    /** Reads a head folder; every missing or mis-shaped tensor is an error naming the file. */
+    public static MlpHead read(Path folder) {
+        Path configFile = folder.resolve("head_config.json");
+        Path weightsFile = folder.resolve("head.safetensors");
+        if (!Files.isRegularFile(configFile) || !Files.isRegularFile(weightsFile)) {
+            throw new PerceptException("head folder " + folder + " must hold head_config.json and head.safetensors");
+        }
+        JsonNode config = JsonFiles.readObject(configFile);
+        int dim = config.path("in_features").asInt(0);
+        int hidden = config.path("hidden").asInt(0);
+        if (!config.path("type").asText().equals("mlp") || dim <= 0 || hidden <= 0 || !config.hasNonNull("features")) {
+            throw new PerceptException(configFile + ": expected type \"mlp\", positive in_features and hidden, and the "
+                    + "features it was trained on");
+        }
+        Safetensors st = Safetensors.read(weightsFile);
+        long[][] shapes = {{hidden, dim}, {hidden}, {dim, hidden}, {dim}};
+        Tensor[] t = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            String name = NAMES.get(i);
+            if (!st.contains(name)) {
+                throw new PerceptException(weightsFile + " has no tensor " + name);
+            }
+            SafetensorsTensor s = st.tensor(name);
+            if (!Arrays.equals(s.shape(), shapes[i])) {
+                throw new PerceptException(weightsFile + ": " + name + " is " + Arrays.toString(s.shape())
+                        + ", expected " + Arrays.toString(shapes[i]) + " from " + configFile);
+            }
+            t[i] = Ops.floats(s.toFloats(), shapes[i]);
+        }
+        return new MlpHead(FeatureMode.parse(config.get("features").asText()), t[0], t[1], t[2], t[3]);
+    }
+
+    public void write(Path folder) {
+        Map<String, FloatArray> tensors = new LinkedHashMap<>();
+        List<Tensor> params = parameters();
+        for (int i = 0; i < NAMES.size(); i++) {
+            tensors.put(NAMES.get(i), new FloatArray(Ops.shape(params.get(i)), Ops.toFloats(params.get(i).detach())));
+        }
+        SafetensorsWriter.write(folder.resolve("head.safetensors"), tensors, Map.of("format", "pt"));
+        ObjectNode config = JsonFiles.mapper().createObjectNode();
+        config.put("type", "mlp");
+        config.put("features", features.cliName());
+        config.put("in_features", fc1Weight.size(1));
+        config.put("hidden", fc1Weight.size(0));
+        config.put("activation", "relu");
+        config.put("residual", true);
+        JsonFiles.write(folder.resolve("head_config.json"), config);
+    }
+
+    /** The feature mode the head was trained on; it applies to no other. */
+    public FeatureMode features() {
+        return features;
+    }
+
+    public long inFeatures() {
+        return fc1Weight.size(1);
+    }
+
+    /** x + fc2(relu(fc1(x))) on float32 rows [N, D]. */
+    public Tensor apply(Tensor x) {
+        Tensor hidden = Ops.relu(Ops.linear(x, fc1Weight, fc1Bias));
+        return Ops.linear(hidden, fc2Weight, fc2Bias).add_(x);
+    }
+
+    /** The weights in file order: fc1.weight, fc1.bias, fc2.weight, fc2.bias. */
+    public List<Tensor> parameters() {
+        return List.of(fc1Weight, fc1Bias, fc2Weight, fc2Bias);
+    }
+
+    /** Tensor names matching {@link #parameters()}. */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    private static Tensor retained(Tensor t) {
+        t.retainReference(); // outlives the scope it was made in
+        return t;
+    }
+
+    @Override
+    public void close() {
+        parameters().forEach(Tensor::releaseReference);
+    }
+}
