@@ -30,12 +30,12 @@ final class BarChart {
         double step = niceStep((hi - lo) / 4);
         lo = Math.floor(lo / step) * step;
         hi = Math.ceil(hi / step) * step;
-        int width = LEFT + bars.size() * (BAR + GAP) + GAP;
+        int width = Math.max(LEFT + bars.size() * (BAR + GAP) + GAP, 12 + 7 * title.length());
         int height = TOP + PLOT_HEIGHT + BOTTOM;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", width, height, width, height, Html.esc(title)));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"ct\">%s</text>", LEFT, Html.esc(title)));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"ct\">%s</text>", 6, Html.esc(title)));
         for (double t = lo; t <= hi + step / 2; t += step) {
             double y = y(t, lo, hi);
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"

@@ -145,7 +145,7 @@ public final class HtmlReport {
                     bars.add(new BarChart.Bar(row, c));
                 }
             }
-            s.append(BarChart.svg(t.task() + ": " + m.name() + (m.higherIsBetter() ? " (higher is better)" : " (lower is better)"), bars));
+            s.append(BarChart.svg(m.name() + (m.higherIsBetter() ? " (higher is better)" : " (lower is better)"), bars));
         }
         s.append("</div>");
         s.append(differences(t));
