@@ -3,6 +3,7 @@ package dev.percept.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.PerceptException;
 import dev.percept.io.JsonFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,10 +117,15 @@ public final class ResultFiles {
             return new ReportData.Cell(number("value"), number("ci_low"), number("ci_high"));
         }
 
-        Path path(String key) {
+        /** An image path (relative ones against the file's folder) that must exist. */
+        Path image(String key) {
             Path p = Path.of(text(key));
             Path dir = file.toAbsolutePath().getParent();
-            return p.isAbsolute() || dir == null ? p : dir.resolve(p).normalize();
+            Path resolved = p.isAbsolute() || dir == null ? p : dir.resolve(p).normalize();
+            if (!Files.isRegularFile(resolved)) {
+                throw new PerceptException(file + ": " + where + "." + key + ": no such image " + resolved);
+            }
+            return resolved;
         }
 
         PerceptException wrong(String expected) {
@@ -219,11 +225,11 @@ public final class ResultFiles {
                 for (Map.Entry<String, Node> r : q.fields("results")) {
                     List<ReportData.Hit> hits = new ArrayList<>();
                     for (Node h : r.getValue().elements()) {
-                        hits.add(new ReportData.Hit(h.path("path"), h.text("label"), h.number("distance"), h.bool("correct")));
+                        hits.add(new ReportData.Hit(h.image("path"), h.text("label"), h.number("distance"), h.bool("correct")));
                     }
                     results.put(r.getKey(), List.copyOf(hits));
                 }
-                queries.add(new ReportData.Query(q.path("query"), q.text("label"), results));
+                queries.add(new ReportData.Query(q.image("query"), q.text("label"), results));
             }
             return new ReportData.Gallery(g.text("task"), g.text("dataset"), k, List.copyOf(queries));
         }

@@ -53,6 +53,13 @@ class ReportTest {
         e = assertThrows(PerceptException.class, () -> ResultFiles.read(List.of(ragFile)));
         assertEquals(ragFile + ": is missing key 'metrics'", e.getMessage());
 
+        ObjectNode moved = ReportFixtures.compare(dir.resolve("img"));
+        Files.delete(dir.resolve("img/aligned1_2.png"));
+        Path movedFile = ReportFixtures.write(dir.resolve("moved.json"), moved);
+        e = assertThrows(PerceptException.class, () -> ResultFiles.read(List.of(movedFile)));
+        assertEquals(movedFile + ": galleries[0].queries[1].results.aligned[2].path: no such image "
+                + dir.resolve("img/aligned1_2.png").toAbsolutePath(), e.getMessage());
+
         Path neither = ReportFixtures.write(dir.resolve("x.json"), ReportFixtures.JSON.createObjectNode().put("a", 1));
         e = assertThrows(PerceptException.class, () -> ResultFiles.read(List.of(neither)));
         assertTrue(e.getMessage().startsWith(neither + ": neither"), e.getMessage());
