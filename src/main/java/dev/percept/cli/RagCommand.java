@@ -73,6 +73,10 @@ final class RagCommand implements Callable<Integer> {
             description = "Tries per request on 429, 5xx and timeouts (backoff 1 s, doubling). Default: ${DEFAULT-VALUE}.")
     int vlmAttempts;
 
+    @Option(names = "--vlm-concurrency", defaultValue = "4", paramLabel = "N",
+            description = "Requests in flight at once. Default: ${DEFAULT-VALUE}.")
+    int vlmConcurrency;
+
     @Option(names = "--vlm-image-size", defaultValue = "448", paramLabel = "PX",
             description = "Longer side of the PNG images sent (larger ones are shrunk). Default: ${DEFAULT-VALUE}.")
     int vlmImageSize;
@@ -82,10 +86,14 @@ final class RagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RetrievalAugmented.Settings settings = new RetrievalAugmented.Settings(k, seeds, seed, queries, shots);
+        RetrievalAugmented.Settings settings = new RetrievalAugmented.Settings(k, seeds, seed, queries, shots,
+                vlmUrl == null ? 1 : vlmConcurrency);
         LabeledImages support = LabeledImages.read(LabeledImages.split(data, "train"));
         LabeledImages query = LabeledImages.read(LabeledImages.split(data, "test", "val")).relabel(support.classes());
         VlmClient vlm = vlmClient();
+        if (vlm != null) {
+            vlm.checkReachable();
+        }
         List<Member> members = model.open();
         int dim;
         float[] supportFeatures;
@@ -121,6 +129,10 @@ final class RagCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "accuracy %.4f   95%% CI [%.4f, %.4f] over %d seeds%n",
                 result.accuracy().mean(), result.accuracy().low(), result.accuracy().high(), seeds);
+        if (!result.unparsedAnswers().isEmpty()) {
+            System.err.println("answers naming no class (first " + result.unparsedAnswers().size() + "):");
+            result.unparsedAnswers().forEach(a -> System.err.println("  " + a));
+        }
         if (out != null) {
             JsonFiles.write(out, json(result, features, classifier));
         }
@@ -164,6 +176,8 @@ final class RagCommand implements Callable<Integer> {
                     .put("correct", s.correct()).put("accuracy", s.accuracy()).put("unparsed", s.unparsed());
         }
         root.put("unparsed", result.unparsed());
+        ArrayNode examples = root.putArray("unparsed_answers");
+        result.unparsedAnswers().forEach(examples::add);
         return root;
     }
 }

@@ -10,6 +10,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -40,8 +44,12 @@ public final class RetrievalAugmented {
         Answer classify(Episode episode);
     }
 
-    public record Settings(int k, int seeds, long seed, int queries, int shots) {
+    /** {@code workers}: queries classified at once (concurrent requests to a VLM). */
+    public record Settings(int k, int seeds, long seed, int queries, int shots, int workers) {
         public Settings {
+            if (workers <= 0) {
+                throw new PerceptException("--vlm-concurrency must be positive, got " + workers);
+            }
             if (k <= 0) {
                 throw new PerceptException("--k must be positive, got " + k);
             }
@@ -60,7 +68,11 @@ public final class RetrievalAugmented {
         }
     }
 
-    public record Result(List<SeedResult> seeds, Bootstrap.Interval accuracy, int unparsed) {}
+    /** How many unparsed answers a result quotes. */
+    static final int UNPARSED_SHOWN = 5;
+
+    /** The per-seed results, the accuracy over seeds, and the first few unparsed answers ("query: answer"). */
+    public record Result(List<SeedResult> seeds, Bootstrap.Interval accuracy, int unparsed, List<String> unparsedAnswers) {}
 
     /**
      * Runs every seed. {@code supportFeatures} and {@code queryFeatures} hold one row of {@code dim}
@@ -72,6 +84,7 @@ public final class RetrievalAugmented {
             throw new IllegalArgumentException("support and queries must share one class list");
         }
         List<SeedResult> seeds = new ArrayList<>();
+        List<String> unparsedAnswers = new ArrayList<>();
         for (int s = 0; s < settings.seeds(); s++) {
             long seed = settings.seed() + s;
             Random random = new Random(seed);
@@ -83,8 +96,7 @@ public final class RetrievalAugmented {
             }
             Ops.TopK top = Ops.cosineTopK(rows(queryFeatures, queryRows, dim), rows(supportFeatures, supportRows, dim),
                     dim, settings.k());
-            int correct = 0;
-            int unparsed = 0;
+            List<Episode> episodes = new ArrayList<>();
             for (int q = 0; q < queryRows.length; q++) {
                 List<Example> examples = new ArrayList<>();
                 for (int j = 0; j < settings.k(); j++) {
@@ -93,19 +105,61 @@ public final class RetrievalAugmented {
                             top.similarities()[q * settings.k() + j]));
                 }
                 Collections.shuffle(examples, random);
-                Answer answer = classifier.classify(new Episode(queries.images().get(queryRows[q]), List.copyOf(examples),
-                        support.classes()));
+                episodes.add(new Episode(queries.images().get(queryRows[q]), List.copyOf(examples), support.classes()));
+            }
+            List<Answer> answers = classifyAll(episodes, classifier, settings.workers(), progress);
+            int correct = 0;
+            int unparsed = 0;
+            for (int q = 0; q < queryRows.length; q++) {
+                Answer answer = answers.get(q);
                 if (answer.label() < 0) {
                     unparsed++;
+                    if (unparsedAnswers.size() < UNPARSED_SHOWN) {
+                        unparsedAnswers.add(episodes.get(q).query() + ": " + answer.text());
+                    }
                 } else if (answer.label() == queries.labels()[queryRows[q]]) {
                     correct++;
                 }
-                progress.advance(1);
             }
             seeds.add(new SeedResult(seed, queryRows.length, supportRows.length, correct, unparsed));
         }
         Bootstrap.Interval accuracy = SeedInterval.of(seeds.stream().mapToDouble(SeedResult::accuracy).toArray());
-        return new Result(List.copyOf(seeds), accuracy, seeds.stream().mapToInt(SeedResult::unparsed).sum());
+        return new Result(List.copyOf(seeds), accuracy, seeds.stream().mapToInt(SeedResult::unparsed).sum(),
+                List.copyOf(unparsedAnswers));
+    }
+
+    /** Each episode's answer, in order, from {@code workers} threads; the first failure is rethrown as itself. */
+    private static List<Answer> classifyAll(List<Episode> episodes, Classifier classifier, int workers, Progress progress) {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "percept-classify");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Answer>> futures = new ArrayList<>();
+            for (Episode e : episodes) {
+                futures.add(pool.submit(() -> {
+                    Answer a = classifier.classify(e);
+                    progress.advance(1);
+                    return a;
+                }));
+            }
+            List<Answer> answers = new ArrayList<>();
+            for (Future<Answer> f : futures) {
+                answers.add(f.get());
+            }
+            return answers;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PerceptException("interrupted while classifying", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Up to {@code shots} random rows per class (0: all rows), in ascending row order. */

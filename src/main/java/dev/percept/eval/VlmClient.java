@@ -8,6 +8,8 @@ import dev.percept.image.Thumbnails;
 import dev.percept.io.JsonFiles;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,6 +69,21 @@ public final class VlmClient implements RetrievalAugmented.Classifier {
         }
         String path = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
         return URI.create(s + (path.isEmpty() ? "/v1" : "") + "/chat/completions");
+    }
+
+    /** Fails fast, before any embedding, when nothing accepts connections at the endpoint's host and port. */
+    public void checkReachable() {
+        int port = endpoint.getPort() >= 0 ? endpoint.getPort() : endpoint.getScheme().equals("https") ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.getHost(), port), 10_000);
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private PerceptException unreachable(IOException e) {
+        return new PerceptException("cannot connect to the VLM at " + endpoint + " (" + describe(e)
+                + "); is the server running? (--vlm-url)", e);
     }
 
     public URI endpoint() {
@@ -135,8 +152,7 @@ public final class VlmClient implements RetrievalAugmented.Classifier {
             } catch (HttpTimeoutException e) {
                 lastFailure = "no reply within " + settings.timeout().toSeconds() + " s";
             } catch (ConnectException e) {
-                throw new PerceptException("cannot connect to the VLM at " + endpoint + " (" + describe(e)
-                        + "); is the server running? (--vlm-url)", e);
+                throw unreachable(e);
             } catch (IOException e) {
                 throw new PerceptException("request to the VLM at " + endpoint + " failed: " + describe(e), e);
             } catch (InterruptedException e) {

@@ -97,8 +97,9 @@ class RagCommandTest {
     @Test
     void aVlmGetsTheNearestExamplesAndItsAnswersAreScored() throws IOException {
         Path out = dir.resolve("rag.json");
-        // Always "Dog.": right for the one query filed as dog, wrong for the two filed as cat.
-        try (FakeVlm vlm = new FakeVlm(n -> FakeVlm.Reply.answer(n == 0 ? "no idea" : "Dog."))) {
+        // A perfect in-context learner that names the examples' label, but has no idea about cats: q0 (a cat
+        // picture) is unparsed, q1 (a dog picture filed as cat) wrong, q2 (a dog picture) right.
+        try (FakeVlm vlm = new FakeVlm((n, body) -> FakeVlm.Reply.answer(body.toString().contains("label: cat") ? "no idea" : "Dog."))) {
             Cli r = rag("--k", "2", "--vlm-url", vlm.url() + "/v1", "--vlm-model", "tiny-vlm", "--vlm-image-size", "24",
                     "--out", out.toString());
             assertEquals(0, r.exitCode(), r.err());
@@ -125,11 +126,13 @@ class RagCommandTest {
             }
         }
         JsonNode json = new ObjectMapper().readTree(out.toFile());
-        assertEquals(1, json.get("unparsed").asInt());
-        JsonNode first = json.get("per_seed").get(0); // q0 (cat) unparsed, q1 (cat) wrong, q2 (dog) right
-        assertEquals(1, first.get("unparsed").asInt());
-        assertEquals(1, first.get("correct").asInt());
-        assertEquals(1.0 / 3.0, json.get("per_seed").get(1).get("accuracy").asDouble(), 1e-9);
+        assertEquals(5, json.get("unparsed").asInt());
+        for (JsonNode s : json.get("per_seed")) {
+            assertEquals(1, s.get("unparsed").asInt());
+            assertEquals(1, s.get("correct").asInt());
+        }
+        assertEquals(1.0 / 3.0, json.get("metrics").get("accuracy").get("value").asDouble(), 1e-9);
+        assertTrue(json.get("unparsed_answers").get(0).asText().endsWith("q0.png: no idea"), json.toString());
         assertTrue(json.get("classifier").asText().contains("tiny-vlm"));
     }
 

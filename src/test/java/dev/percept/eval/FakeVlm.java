@@ -10,13 +10,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.IntFunction;
 
 /**
  * A chat-completions server on loopback standing in for a vision-language model: it records each
- * request and answers request number n (from 0) with {@code replies.apply(n)}.
+ * request and answers it with what {@code replies} makes of its number (from 0) and its body.
  */
 public final class FakeVlm implements AutoCloseable {
+    @FunctionalInterface
+    public interface Replies {
+        Reply reply(int n, JsonNode body);
+    }
+
     /** One reply: an HTTP status, the assistant's text (for 200) or the error body, and a Retry-After header. */
     public record Reply(int status, String text, String retryAfter) {
         public static Reply answer(String text) {
@@ -30,14 +34,17 @@ public final class FakeVlm implements AutoCloseable {
     private final HttpServer server;
     public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    public FakeVlm(IntFunction<Reply> replies) throws IOException {
+    public FakeVlm(Replies replies) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             JsonNode body = new ObjectMapper().readTree(exchange.getRequestBody());
-            int n = requests.size();
-            requests.add(new Request(exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Authorization"), body));
-            Reply reply = replies.apply(n);
+            int n;
+            synchronized (requests) {
+                n = requests.size();
+                requests.add(new Request(exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("Authorization"), body));
+            }
+            Reply reply = replies.reply(n, body);
             String out = reply.status() == 200
                     ? new ObjectMapper().createObjectNode().set("choices", new ObjectMapper().createArrayNode()
                             .add(new ObjectMapper().createObjectNode().set("message", new ObjectMapper().createObjectNode()

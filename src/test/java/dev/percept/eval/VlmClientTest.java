@@ -36,7 +36,7 @@ class VlmClientTest {
 
     @Test
     void sendsTheExamplesWithTheirLabelsThenTheQueryAsPngDataUrls() throws IOException {
-        try (FakeVlm vlm = new FakeVlm(n -> FakeVlm.Reply.answer("dog"))) {
+        try (FakeVlm vlm = new FakeVlm((n, body) -> FakeVlm.Reply.answer("dog"))) {
             RetrievalAugmented.Answer answer = client(vlm.url() + "/v1", "sk-test").classify(episode());
             assertEquals(2, answer.label());
             FakeVlm.Request r = vlm.requests.get(0);
@@ -73,7 +73,7 @@ class VlmClientTest {
 
     @Test
     void noKeyMeansNoAuthorizationHeaderAndABareHostGetsV1() throws IOException {
-        try (FakeVlm vlm = new FakeVlm(n -> FakeVlm.Reply.answer("Cattle."))) {
+        try (FakeVlm vlm = new FakeVlm((n, body) -> FakeVlm.Reply.answer("Cattle."))) {
             assertEquals(1, client(vlm.url(), null).classify(episode()).label());
             assertEquals("/v1/chat/completions", vlm.requests.get(0).path());
             assertEquals(null, vlm.requests.get(0).authorization());
@@ -101,7 +101,7 @@ class VlmClientTest {
 
     @Test
     void retriesBusyRepliesWithBackoffThenSucceeds() throws IOException {
-        try (FakeVlm vlm = new FakeVlm(n -> switch (n) {
+        try (FakeVlm vlm = new FakeVlm((n, body) -> switch (n) {
             case 0 -> new FakeVlm.Reply(503, "{\"error\": \"loading\"}", null);
             case 1 -> new FakeVlm.Reply(429, "{\"error\": \"slow down\"}", "0");
             default -> FakeVlm.Reply.answer("cat");
@@ -113,7 +113,7 @@ class VlmClientTest {
 
     @Test
     void givesUpAfterTheLastAttemptNamingTheUrlAndTheLastStatus() throws IOException {
-        try (FakeVlm vlm = new FakeVlm(n -> new FakeVlm.Reply(502, "bad gateway", null))) {
+        try (FakeVlm vlm = new FakeVlm((n, body) -> new FakeVlm.Reply(502, "bad gateway", null))) {
             PerceptException e = assertThrows(PerceptException.class, () -> client(vlm.url(), null).classify(episode()));
             assertTrue(e.getMessage().contains(vlm.url() + "/v1/chat/completions") && e.getMessage().contains("HTTP 502"),
                     e.getMessage());
@@ -123,7 +123,7 @@ class VlmClientTest {
 
     @Test
     void aClientErrorIsNotRetriedAndShowsTheServersMessage() throws IOException {
-        try (FakeVlm vlm = new FakeVlm(n -> new FakeVlm.Reply(404, "{\"error\": \"model tiny-vlm not found\"}", null))) {
+        try (FakeVlm vlm = new FakeVlm((n, body) -> new FakeVlm.Reply(404, "{\"error\": \"model tiny-vlm not found\"}", null))) {
             PerceptException e = assertThrows(PerceptException.class, () -> client(vlm.url(), null).classify(episode()));
             assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("model tiny-vlm not found"), e.getMessage());
             assertEquals(1, vlm.requests.size());
