@@ -104,6 +104,9 @@ class ReportTest {
         try (var files = Files.list(out.getParent())) {
             assertEquals(List.of(out), files.toList()); // no temporary file left beside it
         }
+        // Shareable like any new file (the umask decides), not private as a temporary file is.
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
     }
 
     private static int count(String s, String needle) {
