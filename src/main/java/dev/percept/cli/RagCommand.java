@@ -163,6 +163,7 @@ final class RagCommand implements Callable<Integer> {
         root.put("model", model.model);
         root.put("adapter", model.adapter);
         root.put("features", features);
+        root.put("setting", (vlmUrl == null ? "vote" : vlmModel) + ", k=" + k);
         root.put("classifier", classifier);
         root.put("k", k);
         ObjectNode accuracy = root.putObject("metrics").putObject("accuracy");

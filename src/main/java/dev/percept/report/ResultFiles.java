@@ -15,7 +15,9 @@ import java.util.Objects;
  * Reads the inputs of `percept report`: `percept compare` output ({@code models}, {@code tasks},
  * {@code galleries}) and `percept eval` results ({@code task}, {@code dataset}, {@code model},
  * {@code adapter}, {@code metrics}), merged into one table per task and dataset with one row per
- * model and adapter. An eval result whose model and adapter match a compare model takes its name.
+ * model and adapter (and one table per {@code setting}, when a result has one: runs of a task that
+ * are not comparable, such as eval rag with a vote and with a VLM). An eval result whose model and
+ * adapter match a compare model takes its name.
  * Every missing or mistyped key is an error naming the file and the key's path.
  */
 public final class ResultFiles {
@@ -241,7 +243,8 @@ public final class ResultFiles {
                     .map(ReportData.Model::name).findFirst()
                     .orElse(adapter == null ? model : model + " + " + adapter);
             model(new ReportData.Model(row, model, adapter), root);
-            TableBuilder table = table(root.text("task"), root.text("dataset"));
+            String setting = root.optionalText("setting");
+            TableBuilder table = table(root.text("task") + (setting == null ? "" : " (" + setting + ")"), root.text("dataset"));
             for (Map.Entry<String, Node> m : root.fields("metrics")) {
                 table.metric(m.getValue(), m.getKey(), m.getValue().bool("higher_is_better"));
                 table.cell(m.getValue(), row, m.getKey(), m.getValue().cell());

@@ -64,6 +64,7 @@ class RagCommandTest {
         assertEquals(EmbedCommandTest.DINO, json.get("model").asText());
         assertTrue(json.get("adapter").isNull());
         assertEquals("cls", json.get("features").asText());
+        assertEquals("vote, k=3", json.get("setting").asText());
         JsonNode accuracy = json.get("metrics").get("accuracy");
         assertEquals(2.0 / 3.0, accuracy.get("value").asDouble(), 1e-9);
         // Nothing varies between seeds with every query and every support image: a zero-width interval.

@@ -80,7 +80,8 @@ final class ReportFixtures {
     /** A `percept eval rag --out` result for the aligned model. */
     static ObjectNode rag() {
         ObjectNode root = JSON.createObjectNode().put("task", "rag").put("dataset", "/data/vtab/dtd").put("model", "dino_vitb16")
-                .put("adapter", "adapters/nights").put("features", "cls");
+                .put("adapter", "adapters/nights").put("features", "cls")
+                .put("setting", "vote, k=3");
         ObjectNode accuracy = root.putObject("metrics").putObject("accuracy");
         accuracy.put("value", 0.62).put("ci_low", 0.58).put("ci_high", 0.66).put("higher_is_better", true);
         root.putArray("per_seed");

@@ -32,7 +32,7 @@ class ReportTest {
         Path clip = ReportFixtures.write(dir.resolve("clip.json"), other);
         ReportData data = ResultFiles.read(List.of(rag, compare, clip));
         assertEquals(List.of("base", "aligned", "clip_vitb16"), data.models().stream().map(ReportData.Model::name).toList());
-        assertEquals(List.of("counting", "retrieval", "rag"), data.tables().stream().map(ReportData.Table::task).toList());
+        assertEquals(List.of("counting", "retrieval", "rag (vote, k=3)"), data.tables().stream().map(ReportData.Table::task).toList());
         ReportData.Table ragTable = data.tables().get(2);
         assertEquals(List.of("aligned", "clip_vitb16"), ragTable.rows()); // the adapter run takes the compare name
         assertEquals(0.62, ragTable.cells().get("aligned").get("accuracy").value());
@@ -74,6 +74,9 @@ class ReportTest {
         PerceptException e = assertThrows(PerceptException.class, () -> ResultFiles.read(List.of(a, b)));
         assertTrue(e.getMessage().contains(a.toString()) && e.getMessage().contains(b.toString()), e.getMessage());
         assertEquals(1, ResultFiles.read(List.of(a, a)).tables().get(0).rows().size()); // the same value twice is fine
+        changed.put("setting", "qwen2-vl, k=3"); // another setting is another table
+        ReportFixtures.write(b, changed);
+        assertEquals(2, ResultFiles.read(List.of(a, b)).tables().size());
     }
 
     @Test
