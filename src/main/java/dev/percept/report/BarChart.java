@@ -15,7 +15,8 @@ final class BarChart {
 
     private BarChart() {}
 
-    record Bar(String label, ReportData.Cell cell) {}
+    /** {@code colour}: the model's index, so a model keeps its colour across charts. */
+    record Bar(String label, ReportData.Cell cell, int colour) {}
 
     static String svg(String title, List<Bar> bars) {
         double lo = 0;
@@ -50,7 +51,7 @@ final class BarChart {
             String tip = b.label() + ": " + Html.num(b.cell().value()) + " [" + Html.num(b.cell().low()) + ", "
                     + Html.num(b.cell().high()) + "]";
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>",
-                    x, Math.min(top, zero), BAR, Math.abs(zero - top), COLOURS[i % COLOURS.length], Html.esc(tip)));
+                    x, Math.min(top, zero), BAR, Math.abs(zero - top), COLOURS[b.colour() % COLOURS.length], Html.esc(tip)));
             double yl = y(b.cell().low(), lo, hi);
             double yh = y(b.cell().high(), lo, hi);
             int cx = x + BAR / 2;

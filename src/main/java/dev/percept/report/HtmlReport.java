@@ -71,7 +71,8 @@ public final class HtmlReport {
         body.add(provenance(data, generated));
         if (!data.tables().isEmpty()) {
             body.add("<h2>Results</h2>");
-            data.tables().forEach(t -> body.add(table(t)));
+            List<String> names = data.models().stream().map(ReportData.Model::name).toList();
+            data.tables().forEach(t -> body.add(table(t, names)));
         }
         if (!data.galleries().isEmpty()) {
             body.add("<h2>Nearest neighbours</h2><p class=\"legend\">Each query, then its nearest neighbours per model, "
@@ -105,14 +106,15 @@ public final class HtmlReport {
         return s.toString();
     }
 
-    private static String table(ReportData.Table t) {
+    /** {@code models}: every model name, in order (a model's chart colour is its index). */
+    private static String table(ReportData.Table t, List<String> models) {
         StringBuilder s = new StringBuilder("<section class=\"task\"><h3>").append(Html.esc(t.task())).append(" \u2014 ")
                 .append(Html.esc(t.dataset())).append("</h3><table class=\"results\"><tr><th>model</th>");
         for (ReportData.Metric m : t.metrics()) {
             s.append("<th class=\"n\">").append(Html.esc(m.name())).append(m.higherIsBetter() ? " \u2191" : " \u2193").append("</th>");
         }
         s.append("</tr>");
-        boolean anyMark = false;
+        Set<String> used = new LinkedHashSet<>();
         for (String row : t.rows()) {
             s.append("<tr><td>").append(Html.esc(row)).append("</td>");
             for (ReportData.Metric m : t.metrics()) {
@@ -123,18 +125,23 @@ public final class HtmlReport {
                 }
                 s.append("<td class=\"n").append(isBest(t, m, c.value()) ? " best" : "").append("\"><span class=\"v\">")
                         .append(Html.num(c.value())).append("</span>");
-                String marks = marks(t, m, row);
-                anyMark |= !marks.isEmpty();
-                s.append(marks).append(" <span class=\"ci\">[").append(Html.num(c.low())).append(", ").append(Html.num(c.high()))
+                s.append(marks(t, m, row, used)).append(" <span class=\"ci\">[").append(Html.num(c.low())).append(", ").append(Html.num(c.high()))
                         .append("]</span></td>");
             }
             s.append("</tr>");
         }
         s.append("</table><p class=\"legend\">Mean [95% confidence interval]; \u2191 higher is better, \u2193 lower is better; "
                 + "bold: best in its column.");
-        if (anyMark) {
-            s.append(" <sup class=\"sig\">*</sup> significantly better, <sup class=\"sig\">\u2020</sup> significantly worse than the "
-                    + "model it was compared with (the 95% interval of the difference excludes 0; hover for details).");
+        if (!used.isEmpty()) {
+            List<String> meanings = new ArrayList<>();
+            if (used.contains("*")) {
+                meanings.add("<sup class=\"sig\">*</sup> significantly better");
+            }
+            if (used.contains("\u2020")) {
+                meanings.add("<sup class=\"sig\">\u2020</sup> significantly worse");
+            }
+            s.append(' ').append(String.join(", ", meanings)).append(" than the model it was compared with (the 95% interval "
+                    + "of the difference excludes 0; hover for details).");
         }
         s.append("</p><div class=\"charts\">");
         for (ReportData.Metric m : t.metrics()) {
@@ -142,7 +149,7 @@ public final class HtmlReport {
             for (String row : t.rows()) {
                 ReportData.Cell c = t.cells().get(row).get(m.name());
                 if (c != null) {
-                    bars.add(new BarChart.Bar(row, c));
+                    bars.add(new BarChart.Bar(row, c, models.contains(row) ? models.indexOf(row) : models.size()));
                 }
             }
             s.append(BarChart.svg(m.name() + (m.higherIsBetter() ? " (higher is better)" : " (lower is better)"), bars));
@@ -158,13 +165,14 @@ public final class HtmlReport {
         return value == best;
     }
 
-    private static String marks(ReportData.Table t, ReportData.Metric m, String row) {
+    /** The significance marks of one cell; each mark used is added to {@code used}. */
+    private static String marks(ReportData.Table t, ReportData.Metric m, String row, Set<String> used) {
         StringBuilder s = new StringBuilder();
         for (ReportData.Difference d : t.differences().getOrDefault(m.name(), List.of())) {
             if (d.significant() && d.a().equals(row)) {
-                boolean better = d.diff() > 0 == m.higherIsBetter();
-                s.append("<sup class=\"sig\" title=\"").append(Html.esc(describe(d))).append("\">")
-                        .append(better ? "*" : "\u2020").append("</sup>");
+                String mark = d.diff() > 0 == m.higherIsBetter() ? "*" : "\u2020";
+                used.add(mark);
+                s.append("<sup class=\"sig\" title=\"").append(Html.esc(describe(d))).append("\">").append(mark).append("</sup>");
             }
         }
         return s.toString();

@@ -6,6 +6,7 @@ import dev.percept.io.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,9 +167,11 @@ public final class ResultFiles {
             cellSources.putIfAbsent(key, where.file());
         }
 
-        ReportData.Table build() {
-            return new ReportData.Table(task, dataset, List.copyOf(metrics.values()), List.copyOf(cells.keySet()),
-                    cells, differences);
+        /** Rows in the order of {@code models} (compare models first), then any others as first seen. */
+        ReportData.Table build(List<String> models) {
+            List<String> rows = new ArrayList<>(cells.keySet());
+            rows.sort(Comparator.comparingInt(r -> models.contains(r) ? models.indexOf(r) : models.size()));
+            return new ReportData.Table(task, dataset, List.copyOf(metrics.values()), List.copyOf(rows), cells, differences);
         }
     }
 
@@ -253,7 +256,8 @@ public final class ResultFiles {
 
         ReportData build(List<Path> files) {
             return new ReportData(List.copyOf(files), List.copyOf(models),
-                    tables.values().stream().map(TableBuilder::build).toList(), List.copyOf(galleries));
+                    tables.values().stream().map(t -> t.build(models.stream().map(ReportData.Model::name).toList())).toList(),
+                    List.copyOf(galleries));
         }
     }
 }

@@ -30,11 +30,15 @@ class ReportTest {
         other.put("adapter", (String) null);
         other.put("model", "clip_vitb16");
         Path clip = ReportFixtures.write(dir.resolve("clip.json"), other);
-        ReportData data = ResultFiles.read(List.of(rag, compare, clip));
+        ObjectNode base = ReportFixtures.rag();
+        base.put("adapter", (String) null);
+        Path baseRag = ReportFixtures.write(dir.resolve("base.json"), base);
+        ReportData data = ResultFiles.read(List.of(rag, compare, clip, baseRag));
         assertEquals(List.of("base", "aligned", "clip_vitb16"), data.models().stream().map(ReportData.Model::name).toList());
         assertEquals(List.of("counting", "retrieval", "rag (vote, k=3)"), data.tables().stream().map(ReportData.Table::task).toList());
         ReportData.Table ragTable = data.tables().get(2);
-        assertEquals(List.of("aligned", "clip_vitb16"), ragTable.rows()); // the adapter run takes the compare name
+        // Eval results take the compare names of their model and adapter; rows follow the compare models.
+        assertEquals(List.of("base", "aligned", "clip_vitb16"), ragTable.rows());
         assertEquals(0.62, ragTable.cells().get("aligned").get("accuracy").value());
         assertEquals(dir.resolve("img/query1.png").toAbsolutePath(), data.galleries().get(0).queries().get(1).image());
     }
@@ -92,6 +96,7 @@ class ReportTest {
         assertEquals(2, count(html, "<svg"));
         // Lower MAE is better: aligned (0.9) is bold and marked significantly better.
         assertTrue(html.contains("<td class=\"n best\"><span class=\"v\">0.900</span><sup class=\"sig\""), html);
+        assertTrue(html.contains("significantly better than the model") && !html.contains("significantly worse"));
         assertTrue(html.contains("<td class=\"n\"><span class=\"v\">1.200</span> <span class=\"ci\">[1.000, 1.400]</span>"));
         assertEquals(4, count(html, "<figure class=\"hit\">"));
         assertEquals(8, count(html, "<figure class=\"miss\">"));
