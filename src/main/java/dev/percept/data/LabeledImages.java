@@ -71,6 +71,16 @@ public record LabeledImages(Path dir, List<String> classes, List<Path> images, i
         throw new PerceptException(root + " has no " + String.join(" or ", names) + " folder");
     }
 
+    /** The images of each class, in class order. */
+    public List<List<Path>> byClass() {
+        List<List<Path>> out = new ArrayList<>();
+        classes.forEach(c -> out.add(new ArrayList<>()));
+        for (int i = 0; i < labels.length; i++) {
+            out.get(labels[i]).add(images.get(i));
+        }
+        return out.stream().map(List::copyOf).toList();
+    }
+
     public int size() {
         return images.size();
     }
