@@ -12,8 +12,6 @@ import dev.percept.eval.VlmClient;
 import dev.percept.io.JsonFiles;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -104,16 +102,8 @@ final class RagCommand implements Callable<Integer> {
                 throw new PerceptException("eval rag needs one feature vector per image, not " + features);
             }
             dim = embedder.rowLength();
-            List<Path> all = new ArrayList<>(support.images());
-            all.addAll(query.images());
-            float[] rows = new float[all.size() * dim];
-            embedder.embed(all, (first, batchRows) -> {
-                for (int i = 0; i < batchRows.length; i++) {
-                    System.arraycopy(batchRows[i], 0, rows, (first + i) * dim, dim);
-                }
-            }, Progress.onStderr("embed", "img", all.size()));
-            supportFeatures = Arrays.copyOfRange(rows, 0, support.size() * dim);
-            queryFeatures = Arrays.copyOfRange(rows, support.size() * dim, rows.length);
+            supportFeatures = embedder.embedRows(support.images(), Progress.onStderr("embed support", "img", support.size()));
+            queryFeatures = embedder.embedRows(query.images(), Progress.onStderr("embed queries", "img", query.size()));
         } finally {
             members.forEach(m -> m.backbone().close());
         }
