@@ -44,7 +44,8 @@ public final class VlmClient implements RetrievalAugmented.Classifier {
     public VlmClient(Settings settings) {
         this.settings = settings;
         this.endpoint = endpoint(settings.url());
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1: the JDK's default would ask plain-http servers for an h2c upgrade, which some refuse.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /**
