@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A chat-completions server on loopback standing in for a vision-language model: it records each
@@ -32,6 +34,7 @@ public final class FakeVlm implements AutoCloseable {
     public record Request(String path, String authorization, JsonNode body) {}
 
     private final HttpServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
     public final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public FakeVlm(Replies replies) throws IOException {
@@ -60,6 +63,7 @@ public final class FakeVlm implements AutoCloseable {
                 os.write(bytes);
             }
         });
+        server.setExecutor(pool); // concurrent requests, and a slow reply does not hold up the next
         server.start();
     }
 
@@ -71,5 +75,6 @@ public final class FakeVlm implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        pool.shutdownNow();
     }
 }

@@ -112,6 +112,25 @@ class VlmClientTest {
     }
 
     @Test
+    void aRequestThatTimesOutIsRetried() throws IOException {
+        try (FakeVlm vlm = new FakeVlm((n, body) -> {
+            if (n == 0) {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return FakeVlm.Reply.answer("dog");
+        })) {
+            VlmClient client = new VlmClient(new VlmClient.Settings(vlm.url(), "m", null, Duration.ofMillis(300), 2,
+                    Duration.ofMillis(10), 16));
+            assertEquals(2, client.classify(episode()).label());
+            assertEquals(2, vlm.requests.size());
+        }
+    }
+
+    @Test
     void givesUpAfterTheLastAttemptNamingTheUrlAndTheLastStatus() throws IOException {
         try (FakeVlm vlm = new FakeVlm((n, body) -> new FakeVlm.Reply(502, "bad gateway", null))) {
             PerceptException e = assertThrows(PerceptException.class, () -> client(vlm.url(), null).classify(episode()));
