@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model.",
-        subcommands = {EvalCommand.TwoAfcCommand.class})
+        subcommands = {EvalCommand.TwoAfcCommand.class, RagCommand.class})
 final class EvalCommand {
 
     @Command(name = "2afc", mixinStandardHelpOptions = true,

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             ModelsCommand.class,
             PullCommand.class,
+            ReportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,14 +1,10 @@
 package dev.percept.data;
 
 import dev.percept.PerceptException;
-import dev.percept.image.ImageFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Triplets drawn from an ImageNet-style folder of class folders: for every image (the reference),
@@ -19,19 +15,9 @@ public final class ClassFolderTriplets {
     private ClassFolderTriplets() {}
 
     public static List<Triplet> draw(Path root, long seed) {
-        List<List<Path>> classes = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                List<Path> images = images(dir);
-                if (!images.isEmpty()) {
-                    classes.add(images);
-                    names.add(dir.getFileName().toString());
-                }
-            }
-        } catch (IOException e) {
-            throw new PerceptException("cannot list " + root + ": " + e.getMessage(), e);
-        }
+        LabeledImages set = LabeledImages.read(root);
+        List<List<Path>> classes = set.byClass();
+        List<String> names = set.classes();
         if (classes.size() < 2) {
             throw new PerceptException(root + ": class-folder triplets need at least two class folders with images, found "
                     + classes.size());
@@ -56,11 +42,5 @@ public final class ClassFolderTriplets {
             throw new PerceptException(root + ": no class folder holds two images, so no triplet can be drawn");
         }
         return out;
-    }
-
-    private static List<Path> images(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().toList();
-        }
     }
 }

@@ -87,6 +87,18 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
+    /** Every image's row, concatenated in input order ([images, rowLength] row-major). */
+    public float[] embedRows(List<Path> images, Progress progress) {
+        int width = rowLength();
+        float[] out = new float[images.size() * width];
+        embed(images, (first, rows) -> {
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(rows[i], 0, out, (first + i) * width, width);
+            }
+        }, progress);
+        return out;
+    }
+
     /** One image's row. */
     public float[] embed(Path image) {
         return run(await(prepare(List.of(image), 0)))[0];

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A file written under a temporary name in the target's directory and renamed into place on
@@ -33,7 +34,11 @@ final class AtomicFile implements AutoCloseable {
         Path dir = absolute.getParent();
         try {
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            // rw-r--r-- before the umask, as for any new file (createTempFile alone gives rw-------).
+            Path temp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))
+                    : Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
             return new AtomicFile(target, temp, FileChannel.open(temp, StandardOpenOption.WRITE), false);
         } catch (IOException e) {
             throw new PerceptException("cannot write " + target + ": " + e, e);

@@ -1,6 +1,7 @@
 package dev.percept.tensor;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -17,6 +18,7 @@ import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -265,5 +267,40 @@ public final class Ops {
         if (g.defined()) {
             g.zero_();
         }
+    }
+
+    /** Row {@code q}'s neighbours are {@code indices[q * k .. q * k + k)}, nearest first. */
+    public record TopK(int k, int[] indices, float[] similarities) {}
+
+    /** Query rows per similarity block: bounds the [rows, keys] matrix held at once. */
+    private static final int TOPK_BLOCK = 1024;
+
+    /**
+     * For each of the {@code n} rows of {@code queries} ([n, dim], row-major), the {@code k} rows of
+     * {@code keys} ([m, dim]) with the highest cosine similarity, nearest first (one matmul and one
+     * topk per block of query rows).
+     */
+    public static TopK cosineTopK(float[] queries, float[] keys, int dim, int k) {
+        int n = queries.length / dim;
+        int m = keys.length / dim;
+        if (k <= 0 || k > m) {
+            throw new IllegalArgumentException("k = " + k + " outside 1.." + m);
+        }
+        int[] indices = new int[n * k];
+        float[] similarities = new float[n * k];
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor unitKeys = normalizeRows(floats(keys, m, dim));
+            for (int start = 0; start < n; start += TOPK_BLOCK) {
+                int rows = Math.min(TOPK_BLOCK, n - start);
+                try (PointerScope block = new PointerScope()) {
+                    Tensor q = normalizeRows(floats(Arrays.copyOfRange(queries, start * dim, (start + rows) * dim), rows, dim));
+                    T_TensorTensor_T top = linear(q, unitKeys, null).topk(k, 1, true, true);
+                    top.get0().contiguous().data_ptr_float().get(similarities, start * k, rows * k);
+                    top.get1().to(ScalarType.Int).contiguous().data_ptr_int().get(indices, start * k, rows * k);
+                }
+            }
+        }
+        return new TopK(k, indices, similarities);
     }
 }
