@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.Tensor;
  * L2 weight decay added to the gradient). Its moments are plain tensors, so a checkpoint saves
  * and restores them exactly.
  */
-final class Adam implements AutoCloseable {
+public final class Adam implements AutoCloseable {
     static final double EPS = 1e-8;
 
     private final List<Tensor> params;
@@ -21,7 +21,7 @@ final class Adam implements AutoCloseable {
     private final double weightDecay;
     private long step;
 
-    Adam(List<Tensor> params, double beta1, double beta2, double weightDecay) {
+    public Adam(List<Tensor> params, double beta1, double beta2, double weightDecay) {
         this.params = List.copyOf(params);
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -33,7 +33,7 @@ final class Adam implements AutoCloseable {
     }
 
     /** Applies one update from the accumulated gradients, then clears them. */
-    void step(double lr) {
+    public void step(double lr) {
         step++;
         for (int i = 0; i < params.size(); i++) {
             Ops.adamStep(params.get(i), m.get(i), v.get(i), lr, beta1, beta2, EPS, weightDecay, step);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DistanceCommand.class,
             EvalCommand.class,
             AlignCommand.class,
+            PretrainCommand.class,
             MergeCommand.class,
             ModelsCommand.class,
             PullCommand.class,

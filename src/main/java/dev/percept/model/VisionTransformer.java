@@ -7,6 +7,7 @@ import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ public final class VisionTransformer implements AutoCloseable {
     private final LayerNorm norm;
     private final Linear head;
     private final List<Tensor> owned = new ArrayList<>();
+    /** The weights by canonical name, as held (for training every weight, and saving them). */
+    private final Map<String, Tensor> named = new LinkedHashMap<>();
     private static final List<String> PROJECTIONS = List.of("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2");
 
     /** LoRA dropout is active only while training. */
@@ -94,6 +97,15 @@ public final class VisionTransformer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Every weight by canonical (timm) name, made trainable: each records gradients from now on.
+     * For training a model from scratch (the stand-in's pretraining); alignment uses LoRA instead.
+     */
+    public Map<String, Tensor> trainAllWeights() {
+        named.values().forEach(t -> t.requires_grad_(true));
+        return Collections.unmodifiableMap(named);
     }
 
     /** Attaches a trainable LoRA branch to one projection (see {@link #adaptableModules}). */
@@ -226,6 +238,7 @@ public final class VisionTransformer implements AutoCloseable {
         // Our own reference: a PointerScope open around construction must not free the weights.
         t.retainReference();
         owned.add(t);
+        named.put(name, t);
         return t;
     }
 

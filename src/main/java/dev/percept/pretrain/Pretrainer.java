@@ -1,0 +1,237 @@
+package dev.percept.pretrain;
+
+import dev.percept.PerceptException;
+import dev.percept.align.Adam;
+import dev.percept.console.Progress;
+import dev.percept.data.LabeledImages;
+import dev.percept.image.ImageDecoder;
+import dev.percept.image.Normalization;
+import dev.percept.image.Preprocessing;
+import dev.percept.image.ResampleFilter;
+import dev.percept.image.RgbImage;
+import dev.percept.model.Backbone;
+import dev.percept.model.FeatureMode;
+import dev.percept.model.InputSpec;
+import dev.percept.model.ModelLoader;
+import dev.percept.model.RandomWeights;
+import dev.percept.model.VitConfig;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.Ops;
+import dev.percept.tensor.Precision;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Pretrains the stand-in from scratch the way contrastive pretraining shapes the paper's
+ * backbones: a supervised contrastive loss over categories (Khosla et al., 2020) on augmented
+ * views, so the features learn category and become invariant to what varies within one: count,
+ * layout, colour, pose, crop. The projection head is discarded; the ViT is written as a timm
+ * model folder. Every draw comes from the seed, so the command reproduces its weights.
+ */
+public final class Pretrainer {
+    private static final int PROJECTION = 64;
+    private static final int WARMUP_STEPS = 100;
+
+    /**
+     * @param data a folder of class folders, or one with {@code train/} (and {@code val/}) inside
+     * @param perClass images per class in a batch (each anchor needs a positive: at least 2)
+     */
+    public record Options(Path data, Path out, int steps, int perClass, double lr, double temperature, long seed) {
+        public Options {
+            if (steps <= 0 || perClass < 2 || lr <= 0 || temperature <= 0) {
+                throw new PerceptException("pretraining needs positive --steps, --lr and --temperature and "
+                        + "--per-class of at least 2");
+            }
+        }
+    }
+
+    public record Result(double finalLoss, double valKnnAccuracy, long parameters) {}
+
+    private Pretrainer() {}
+
+    public static Result run(Options o, PrintStream log) {
+        Path trainDir = Files.isDirectory(o.data().resolve("train")) ? o.data().resolve("train") : o.data();
+        LabeledImages train = LabeledImages.read(trainDir);
+        if (train.classes().size() < 2) {
+            throw new PerceptException(trainDir + ": pretraining contrasts categories and needs two class folders");
+        }
+        Path valDir = o.data().resolve("val");
+        LabeledImages val = Files.isDirectory(valDir) ? LabeledImages.read(valDir).relabel(train.classes()) : null;
+        List<RgbImage> images = decode(train.images(), "decode train");
+        VitConfig config = StandIn.config();
+        InputSpec input = new InputSpec(StandIn.IMAGE, StandIn.IMAGE, ResampleFilter.BICUBIC, Normalization.IMAGENET);
+        Preprocessing prep = input.squash();
+        SplittableRandom init = new SplittableRandom(o.seed());
+        try (Backbone model = ModelLoader.fromWeights("standin", config, RandomWeights.of(config, init.nextLong()), input,
+                Precision.FP32, ComputeDevice.CPU);
+                PointerScope outer = new PointerScope()) {
+            Map<String, Tensor> weights = model.transformer().trainAllWeights();
+            Ops.seed(init.nextLong());
+            Tensor[] head = projection(config.hidden());
+            List<Tensor> params = new ArrayList<>(weights.values());
+            params.addAll(List.of(head));
+            long count = weights.values().stream().mapToLong(Tensor::numel).sum();
+            log.printf(Locale.ROOT, "pretraining the stand-in (%d parameters) on %d images of %d categories, %d steps%n",
+                    count, images.size(), train.classes().size(), o.steps());
+            List<List<Integer>> byClass = indicesByClass(train);
+            Progress progress = Progress.onStderr("pretrain", "steps", o.steps());
+            double loss = Double.NaN;
+            try (Adam adam = new Adam(params, 0.9, 0.999, 0)) {
+                for (int step = 0; step < o.steps(); step++) {
+                    SplittableRandom random = new SplittableRandom(o.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
+                    loss = step(model, head, images, byClass, prep, o, random);
+                    if (!Double.isFinite(loss)) {
+                        throw new PerceptException("pretraining diverged at step " + (step + 1) + " (loss " + loss
+                                + "); lower --lr");
+                    }
+                    adam.step(learningRate(o, step));
+                    progress.note(String.format(Locale.ROOT, "loss %.4f", loss));
+                    progress.advance(1);
+                }
+            }
+            double accuracy = val == null ? Double.NaN : knnAccuracy(model, prep, images, train.labels(), val);
+            if (val != null) {
+                log.printf(Locale.ROOT, "validation kNN accuracy (k 10, cls): %.4f%n", accuracy);
+            }
+            Map<String, String> provenance = new LinkedHashMap<>();
+            provenance.put("pretrained_by", "percept pretrain");
+            provenance.put("data", o.data().toString());
+            provenance.put("steps", Integer.toString(o.steps()));
+            provenance.put("per_class", Integer.toString(o.perClass()));
+            provenance.put("lr", Double.toString(o.lr()));
+            provenance.put("temperature", Double.toString(o.temperature()));
+            provenance.put("seed", Long.toString(o.seed()));
+            StandIn.write(o.out(), weights, provenance);
+            log.printf(Locale.ROOT, "final loss %.4f; wrote %s%n", loss, o.out());
+            return new Result(loss, accuracy, count);
+        }
+    }
+
+    /** Linear warm-up, then cosine decay to zero. */
+    private static double learningRate(Options o, int step) {
+        if (step < WARMUP_STEPS) {
+            return o.lr() * (step + 1) / WARMUP_STEPS;
+        }
+        double t = (step - WARMUP_STEPS) / (double) Math.max(1, o.steps() - WARMUP_STEPS);
+        return o.lr() * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
+    /** A two-layer projection (width -> 2 width -> 64), trained with the ViT and then dropped. */
+    private static Tensor[] projection(int width) {
+        double b1 = 1 / Math.sqrt(width);
+        double b2 = 1 / Math.sqrt(2.0 * width);
+        Tensor[] head = {
+            Ops.parameter(Ops.uniform(-b1, b1, 2L * width, width)), Ops.parameter(Ops.uniform(-b1, b1, 2L * width)),
+            Ops.parameter(Ops.uniform(-b2, b2, PROJECTION, 2L * width)), Ops.parameter(Ops.uniform(-b2, b2, PROJECTION))
+        };
+        return head;
+    }
+
+    private static double step(Backbone model, Tensor[] head, List<RgbImage> images, List<List<Integer>> byClass,
+            Preprocessing prep, Options o, SplittableRandom random) {
+        int n = byClass.size() * o.perClass();
+        int size = 3 * prep.height() * prep.width();
+        float[] pixels = new float[n * size];
+        int[] labels = new int[n];
+        int slot = 0;
+        for (int c = 0; c < byClass.size(); c++) {
+            List<Integer> own = byClass.get(c);
+            for (int k = 0; k < o.perClass(); k++) {
+                RgbImage view = Augment.view(images.get(own.get(random.nextInt(own.size()))), random);
+                prep.toChw(view, pixels, slot * size);
+                labels[slot++] = c;
+            }
+        }
+        float[] positives = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                positives[i * n + j] = i != j && labels[i] == labels[j] ? 1 : 0;
+            }
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Tensor features = model.features(Ops.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS_NORMED);
+            Tensor z = Ops.linear(Ops.relu(Ops.linear(features, head[0], head[1])), head[2], head[3]);
+            Tensor loss = Ops.supervisedContrastive(z, positives, o.temperature());
+            double value = Ops.scalar(loss);
+            if (Double.isFinite(value)) {
+                Ops.backward(loss);
+            }
+            return value;
+        }
+    }
+
+    /** Share of validation images whose 10 nearest training images (cosine, cls) mostly share their category. */
+    private static double knnAccuracy(Backbone model, Preprocessing prep, List<RgbImage> train, int[] trainLabels,
+            LabeledImages val) {
+        float[] keys = embed(model, prep, train);
+        float[] queries = embed(model, prep, decode(val.images(), "decode val"));
+        int dim = keys.length / train.size();
+        int k = Math.min(10, train.size());
+        Ops.TopK top = Ops.cosineTopK(queries, keys, dim, k);
+        int classes = 1 + Arrays.stream(trainLabels).max().orElse(0);
+        int correct = 0;
+        for (int q = 0; q < val.size(); q++) {
+            int[] votes = new int[classes];
+            for (int j = 0; j < k; j++) {
+                votes[trainLabels[top.indices()[q * k + j]]]++;
+            }
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                best = votes[c] > votes[best] ? c : best;
+            }
+            correct += best == val.labels()[q] ? 1 : 0;
+        }
+        return correct / (double) val.size();
+    }
+
+    private static float[] embed(Backbone model, Preprocessing prep, List<RgbImage> images) {
+        int size = 3 * prep.height() * prep.width();
+        int dim = model.config().hidden();
+        float[] out = new float[images.size() * dim];
+        int batch = 64;
+        for (int start = 0; start < images.size(); start += batch) {
+            int n = Math.min(batch, images.size() - start);
+            float[] pixels = new float[n * size];
+            for (int i = 0; i < n; i++) {
+                prep.toChw(images.get(start + i), pixels, i * size);
+            }
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                float[] rows = Ops.toFloats(model.features(Ops.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS));
+                System.arraycopy(rows, 0, out, start * dim, rows.length);
+            }
+        }
+        return out;
+    }
+
+    private static List<List<Integer>> indicesByClass(LabeledImages set) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int c = 0; c < set.classes().size(); c++) {
+            out.add(new ArrayList<>());
+        }
+        for (int i = 0; i < set.size(); i++) {
+            out.get(set.labels()[i]).add(i);
+        }
+        return out;
+    }
+
+    private static List<RgbImage> decode(List<Path> files, String label) {
+        Progress progress = Progress.onStderr(label, "img", files.size());
+        List<RgbImage> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            out.add(ImageDecoder.decode(f));
+            progress.advance(1);
+        }
+        return out;
+    }
+}
