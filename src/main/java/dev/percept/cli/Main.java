@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             PullCommand.class,
             BenchCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {
