@@ -36,9 +36,7 @@ final class CountingWriter {
         info.put("image_size", size.imageSize());
         ArrayNode scenes = root.putArray("scenes");
         for (int i = 0; i < count; i++) {
-            SplittableRandom rng = Seeds.of(seed, "counting/" + split, i);
-            SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
-            Rendered shot = sampler.scene(rng, style, 1 + rng.nextInt(MAX_COUNT), () -> sampler.anyCategory(rng));
+            Rendered shot = scene(seed, split, i, sampler);
             Scene scene = shot.scene();
             String file = String.format(Locale.ROOT, "CLEVR_%s_%06d.png", split, i);
             ImageFormats.png(dir.resolve("images/" + split + "/" + file), shot.rendering().rgb(), size.imageSize());
@@ -61,6 +59,13 @@ final class CountingWriter {
         }
         JsonFiles.write(dir.resolve("scenes/CLEVR_" + split + "_scenes.json"), root);
         return count;
+    }
+
+    /** Scene {@code index} of {@code split}, as written. */
+    static Rendered scene(long seed, String split, int index, SceneSampler sampler) {
+        SplittableRandom rng = Seeds.of(seed, "counting/" + split, index);
+        SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
+        return sampler.scene(rng, style, 1 + rng.nextInt(MAX_COUNT), () -> sampler.anyCategory(rng));
     }
 
     static double round(double v) {
