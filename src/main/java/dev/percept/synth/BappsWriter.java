@@ -31,8 +31,7 @@ final class BappsWriter {
             Path subset = root.resolve(kind.label());
             for (int i = 0; i < perSubset; i++) {
                 SplittableRandom rng = Seeds.of(seed, "bapps/" + split + "/" + kind.label(), i);
-                SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
-                int[] ref = sampler.scene(rng, style, 1 + rng.nextInt(5), () -> sampler.anyCategory(rng)).rendering().rgb();
+                int[] ref = sampler.any(rng, 5).rendering().rgb();
                 double s0 = rng.nextDouble();
                 double s1 = rng.nextDouble();
                 int[] p0 = kind.apply(ref, s, s0, rng);

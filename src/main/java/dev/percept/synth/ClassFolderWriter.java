@@ -32,7 +32,6 @@ final class ClassFolderWriter {
     }
 
     static Rendered singleCategory(SplittableRandom rng, SceneSampler sampler, Category category, int count) {
-        SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
-        return sampler.scene(rng, style, count, () -> category);
+        return sampler.scene(rng, SceneSampler.style(rng), count, () -> category);
     }
 }

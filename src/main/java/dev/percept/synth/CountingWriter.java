@@ -64,8 +64,7 @@ final class CountingWriter {
     /** Scene {@code index} of {@code split}, as written. */
     static Rendered scene(long seed, String split, int index, SceneSampler sampler) {
         SplittableRandom rng = Seeds.of(seed, "counting/" + split, index);
-        SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
-        return sampler.scene(rng, style, 1 + rng.nextInt(MAX_COUNT), () -> sampler.anyCategory(rng));
+        return sampler.any(rng, MAX_COUNT);
     }
 
     static double round(double v) {

@@ -1,9 +1,6 @@
 package dev.percept.synth;
 
-import dev.percept.PerceptException;
 import dev.percept.console.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -26,8 +23,7 @@ final class DepthWriter {
         String focal = String.format(Locale.ROOT, "%.4f", size.focal());
         for (int i = 0; i < count; i++) {
             SplittableRandom rng = Seeds.of(seed, "depth/" + split, i);
-            SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
-            Rendering r = sampler.scene(rng, style, 1 + rng.nextInt(6), () -> sampler.anyCategory(rng)).rendering();
+            Rendering r = sampler.any(rng, 6).rendering();
             String rgb = String.format(Locale.ROOT, "%s/rgb_%05d.png", split, i);
             String depth = String.format(Locale.ROOT, "%s/sync_depth_%05d.png", split, i);
             ImageFormats.png(dir.resolve(rgb), r.rgb(), r.size());
@@ -35,11 +31,7 @@ final class DepthWriter {
             list.append(rgb).append(' ').append(depth).append(' ').append(focal).append('\n');
             progress.advance(1);
         }
-        try {
-            Files.writeString(dir.resolve("nyu_" + split + ".txt"), list);
-        } catch (IOException e) {
-            throw new PerceptException("cannot write " + dir.resolve("nyu_" + split + ".txt") + ": " + e.getMessage(), e);
-        }
+        TextFile.write(dir.resolve("nyu_" + split + ".txt"), list);
         return count;
     }
 

@@ -13,7 +13,7 @@ record NightsTriplet(Rendered ref, Scene left, Scene right, double leftDistance,
     static final int MAX_OBJECTS = 8;
 
     static NightsTriplet draw(SplittableRandom rng, SceneSampler sampler) {
-        SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
+        SceneSampler.Style style = SceneSampler.style(rng);
         Rendered ref = sampler.scene(rng, style, 1 + rng.nextInt(6), () -> sampler.anyCategory(rng));
         Variant left = variant(rng, ref.scene(), sampler);
         Variant right = variant(rng, ref.scene(), sampler);

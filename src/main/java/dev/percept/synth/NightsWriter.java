@@ -1,9 +1,6 @@
 package dev.percept.synth;
 
-import dev.percept.PerceptException;
 import dev.percept.console.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -39,11 +36,7 @@ final class NightsWriter {
                     .append(t.style() == SceneSampler.Style.STUDIO ? "True" : "False").append('\n');
             progress.advance(3);
         }
-        try {
-            Files.writeString(dir.resolve("data.csv"), csv);
-        } catch (IOException e) {
-            throw new PerceptException("cannot write " + dir.resolve("data.csv") + ": " + e.getMessage(), e);
-        }
+        TextFile.write(dir.resolve("data.csv"), csv);
         return total;
     }
 }

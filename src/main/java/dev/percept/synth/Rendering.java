@@ -21,14 +21,14 @@ public record Rendering(int size, int[] rgb, int[] category, int[] instance, flo
         return counts;
     }
 
-    /** The bounding box {x1, y1, x2, y2} (inclusive pixels) of the given instances, or null if none is visible. */
-    public int[] boundingBox(java.util.function.IntPredicate instances) {
+    /** The bounding box {x1, y1, x2, y2} (inclusive pixels) of all objects, or null if none is visible. */
+    public int[] boundingBox() {
         int x1 = size;
         int y1 = size;
         int x2 = -1;
         int y2 = -1;
         for (int i = 0; i < instance.length; i++) {
-            if (instance[i] > 0 && instances.test(instance[i])) {
+            if (instance[i] > 0) {
                 int x = i % size;
                 int y = i / size;
                 x1 = Math.min(x1, x);

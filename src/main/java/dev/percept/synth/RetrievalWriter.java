@@ -50,7 +50,7 @@ final class RetrievalWriter {
                 item.put("style", k % 2 + 1);
                 item.put("category_id", objects.get(0).category().id());
                 item.put("category_name", objects.get(0).category().label());
-                int[] box = r.boundingBox(id -> true);
+                int[] box = r.boundingBox();
                 item.putArray("bounding_box").add(box[0]).add(box[1]).add(box[2] + 1).add(box[3] + 1);
                 JsonFiles.write(root.resolve("annos/" + name + ".json"), anno);
                 progress.advance(1);

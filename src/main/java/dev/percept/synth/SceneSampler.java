@@ -39,6 +39,16 @@ final class SceneSampler {
         return Math.max(4, size.imageSize() * size.imageSize() * 10 / 4096);
     }
 
+    static Style style(SplittableRandom rng) {
+        return rng.nextBoolean() ? Style.STUDIO : Style.OUTDOOR;
+    }
+
+    /** A scene in either style of 1 to {@code maxObjects} objects of any categories, every object visible. */
+    Rendered any(SplittableRandom rng, int maxObjects) {
+        Style style = style(rng);
+        return scene(rng, style, 1 + rng.nextInt(maxObjects), () -> anyCategory(rng));
+    }
+
     /** A scene of {@code count} objects whose categories come from {@code categories}, every object visible. */
     Rendered scene(SplittableRandom rng, Style style, int count, Supplier<Category> categories) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

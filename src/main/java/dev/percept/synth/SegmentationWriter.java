@@ -1,9 +1,6 @@
 package dev.percept.synth;
 
-import dev.percept.PerceptException;
 import dev.percept.console.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -30,22 +27,16 @@ final class SegmentationWriter {
         int total = size.segTrain() + size.segVal();
         for (int i = 0; i < total; i++) {
             SplittableRandom rng = Seeds.of(seed, "segmentation", i);
-            SceneSampler.Style style = rng.nextBoolean() ? SceneSampler.Style.STUDIO : SceneSampler.Style.OUTDOOR;
-            Rendering r = sampler.scene(rng, style, 1 + rng.nextInt(6), () -> sampler.anyCategory(rng)).rendering();
+            Rendering r = sampler.any(rng, 6).rendering();
             String id = String.format(Locale.ROOT, "2012_%06d", i);
             ImageFormats.jpeg(dir.resolve("JPEGImages/" + id + ".jpg"), r.rgb(), r.size(), ImageFormats.DATASET_JPEG_QUALITY);
             ImageFormats.palettePng(dir.resolve("SegmentationClass/" + id + ".png"), labels(r), r.size());
             (i < size.segTrain() ? train : val).append(id).append('\n');
             progress.advance(1);
         }
-        try {
-            Files.createDirectories(dir.resolve("ImageSets/Segmentation"));
-            Files.writeString(dir.resolve("ImageSets/Segmentation/train.txt"), train);
-            Files.writeString(dir.resolve("ImageSets/Segmentation/val.txt"), val);
-            Files.writeString(dir.resolve("classes.txt"), classes);
-        } catch (IOException e) {
-            throw new PerceptException("cannot write the lists under " + dir + ": " + e.getMessage(), e);
-        }
+        TextFile.write(dir.resolve("ImageSets/Segmentation/train.txt"), train);
+        TextFile.write(dir.resolve("ImageSets/Segmentation/val.txt"), val);
+        TextFile.write(dir.resolve("classes.txt"), classes);
         return total;
     }
 

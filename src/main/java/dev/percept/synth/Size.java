@@ -51,7 +51,8 @@ public record Size(
     /** Images written in all, for progress. */
     public long images() {
         int categories = Category.values().length;
-        return 3L * (nightsTrain + nightsVal + nightsTest) + 3L * (bappsTrain + bappsVal)
+        int subsets = Distortions.values().length;
+        return 3L * (nightsTrain + nightsVal + nightsTest) + 3L * subsets * (bappsTrain / subsets + bappsVal / subsets)
                 + (long) thingsPerCategory * categories + (long) categories * (imagenetTrain + imagenetVal)
                 + (long) categories * (classTrain + classVal + classTest) + countTrain + countVal + countTest
                 + segTrain + segVal + depthTrain + depthTest + (long) viewsPerIdentity * (retrievalTrain + retrievalVal);

@@ -1,9 +1,6 @@
 package dev.percept.synth;
 
-import dev.percept.PerceptException;
 import dev.percept.console.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -39,11 +36,7 @@ final class ThingsWriter {
             lines.append(image(same, a)).append(' ').append(image(same, b >= a ? b + 1 : b)).append(' ')
                     .append(image(odd, rng.nextInt(pool))).append('\n');
         }
-        try {
-            Files.writeString(dir.resolve("triplets.txt"), lines);
-        } catch (IOException e) {
-            throw new PerceptException("cannot write " + dir.resolve("triplets.txt") + ": " + e.getMessage(), e);
-        }
+        TextFile.write(dir.resolve("triplets.txt"), lines);
         return size.thingsTriplets();
     }
 
