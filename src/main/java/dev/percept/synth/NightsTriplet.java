@@ -7,27 +7,43 @@ import java.util.SplittableRandom;
 /**
  * One NIGHTS-like judgment: a reference scene, two variants of it changing count, layout, colour
  * and pose by different amounts, their {@link MidLevelJudge} distances and the judges' votes.
+ * Every object of every image shows (variants are redrawn until they do), so what the judges
+ * count and compare is in the pixels.
  */
-record NightsTriplet(Rendered ref, Scene left, Scene right, double leftDistance, double rightDistance, int judges,
+record NightsTriplet(Rendered ref, Rendered left, Rendered right, double leftDistance, double rightDistance, int judges,
         int leftVotes, SceneSampler.Style style) {
     static final int MAX_OBJECTS = 8;
 
     static NightsTriplet draw(SplittableRandom rng, SceneSampler sampler) {
         SceneSampler.Style style = SceneSampler.style(rng);
         Rendered ref = sampler.scene(rng, style, 1 + rng.nextInt(6), () -> sampler.anyCategory(rng));
-        Variant left = variant(rng, ref.scene(), sampler);
-        Variant right = variant(rng, ref.scene(), sampler);
-        double dl = MidLevelJudge.distance(ref.scene().objects(), left.scene.objects(), left.source);
-        double dr = MidLevelJudge.distance(ref.scene().objects(), right.scene.objects(), right.source);
+        Variant left = visibleVariant(rng, ref.scene(), sampler);
+        Variant right = visibleVariant(rng, ref.scene(), sampler);
+        double dl = MidLevelJudge.distance(ref.scene().objects(), left.shot.scene().objects(), left.source);
+        double dr = MidLevelJudge.distance(ref.scene().objects(), right.shot.scene().objects(), right.source);
         int judges = 5 + rng.nextInt(5);
-        return new NightsTriplet(ref, left.scene, right.scene, dl, dr, judges, MidLevelJudge.leftVotes(rng, dl, dr, judges),
+        return new NightsTriplet(ref, left.shot, right.shot, dl, dr, judges, MidLevelJudge.leftVotes(rng, dl, dr, judges),
                 style);
     }
 
-    private record Variant(Scene scene, int[] source) {}
+    /** A variant's scene; {@code source[i]}: the reference object object i came from, -1 if added. */
+    private record Edit(Scene scene, int[] source) {}
+
+    private record Variant(Rendered shot, int[] source) {}
+
+    private static Variant visibleVariant(SplittableRandom rng, Scene ref, SceneSampler sampler) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Edit e = variant(rng, ref, sampler);
+            Rendering r = sampler.visible(e.scene);
+            if (r != null) {
+                return new Variant(new Rendered(e.scene, r), e.source);
+            }
+        }
+        throw new IllegalStateException("no variant keeps every object visible after 100 attempts");
+    }
 
     /** Changes a random non-empty subset of count, layout, colour and pose, each by a random amount. */
-    private static Variant variant(SplittableRandom rng, Scene ref, SceneSampler sampler) {
+    private static Edit variant(SplittableRandom rng, Scene ref, SceneSampler sampler) {
         boolean[] change = new boolean[4];
         while (!(change[0] || change[1] || change[2] || change[3])) {
             for (int k = 0; k < 4; k++) {
@@ -87,7 +103,7 @@ record NightsTriplet(Rendered ref, Scene left, Scene right, double leftDistance,
                 }
             }
         }
-        return new Variant(ref.withObjects(objects), source.stream().mapToInt(Integer::intValue).toArray());
+        return new Edit(ref.withObjects(objects), source.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static List<SceneObject> without(List<SceneObject> objects, int index) {

@@ -27,8 +27,8 @@ final class NightsWriter {
             String left = "distort/" + stem + "_0.png";
             String right = "distort/" + stem + "_1.png";
             ImageFormats.png(dir.resolve(ref), t.ref().rendering().rgb(), size.imageSize());
-            ImageFormats.png(dir.resolve(left), Renderer.render(t.left(), size.imageSize()).rgb(), size.imageSize());
-            ImageFormats.png(dir.resolve(right), Renderer.render(t.right(), size.imageSize()).rgb(), size.imageSize());
+            ImageFormats.png(dir.resolve(left), t.left().rendering().rgb(), size.imageSize());
+            ImageFormats.png(dir.resolve(right), t.right().rendering().rgb(), size.imageSize());
             double leftVote = t.leftVotes() / (double) t.judges();
             csv.append(id).append(',').append(ref).append(',').append(left).append(',').append(right).append(',')
                     .append(leftVote).append(',').append(1 - leftVote).append(',').append(t.judges()).append(",\"")

@@ -32,6 +32,20 @@ class MidLevelJudgeTest {
     }
 
     @Test
+    void everyObjectTheJudgesCompareShowsInTheImages() {
+        SceneSampler sampler = new SceneSampler(Size.TINY);
+        for (int i = 0; i < 60; i++) {
+            NightsTriplet t = NightsTriplet.draw(Seeds.of(9, "visible-test", i), sampler);
+            for (Rendered shot : List.of(t.ref(), t.left(), t.right())) {
+                int[] shown = shot.rendering().visiblePixels(shot.scene().objects().size());
+                for (int pixels : shown) {
+                    assertTrue(pixels >= sampler.minVisible(), "triplet " + i + ": an object shows " + pixels + " pixels");
+                }
+            }
+        }
+    }
+
+    @Test
     void distanceWeighsCountLayoutColourAndVisiblePose() {
         SceneObject cube = new SceneObject(Category.CUBE, Colour.RED, 0.4, 0, 0, 0);
         SceneObject ball = new SceneObject(Category.SPHERE, Colour.BLUE, 0.4, 2, 0, 0);
