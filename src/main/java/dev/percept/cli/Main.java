@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             PullCommand.class,
             ReportCommand.class,
             BenchCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -34,13 +34,33 @@ public final class Npy {
         }
     }
 
+    /** Writes a float64 ({@code '<f8'}) array, the dtype numpy gives Python floats (BAPPS' judge files). */
+    public static void writeFloat64(Path file, long[] shape, double[] data) {
+        if (FloatArray.elementCount(shape) != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold " + data.length + " values");
+        }
+        ByteBuffer body = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        body.asDoubleBuffer().put(data);
+        try (AtomicFile out = AtomicFile.create(file)) {
+            out.write(ByteBuffer.wrap(header("<f8", shape)));
+            out.write(body);
+            out.commit();
+        } catch (IOException e) {
+            throw new PerceptException("cannot write " + file + ": " + e, e);
+        }
+    }
+
     /** The format 1.0 header for a C-order float32 array, padded so the data starts at a multiple of 64. */
     static byte[] float32Header(long[] shape) {
+        return header("<f4", shape);
+    }
+
+    private static byte[] header(String descr, long[] shape) {
         StringJoiner dims = new StringJoiner(", ", "(", shape.length == 1 ? ",)" : ")");
         for (long dim : shape) {
             dims.add(Long.toString(dim));
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + dims + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + dims + ", }";
         int unpadded = MAGIC.length + 4 + dict.length() + 1;
         int total = (unpadded + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         String header = dict + " ".repeat(total - unpadded) + "\n";

@@ -33,6 +33,18 @@ class NpyTest {
     }
 
     @Test
+    void float64FilesRoundTripWithNumpysDtype() throws IOException {
+        Path file = dir.resolve("judge.npy");
+        Npy.writeFloat64(file, new long[] {1}, new double[] {0.6});
+        String header = new String(Files.readAllBytes(file), 10, 60, StandardCharsets.US_ASCII);
+        assertTrue(header.startsWith("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }"), header);
+        NpyArray back = Npy.read(file);
+        assertEquals("<f8", back.dtype());
+        assertArrayEquals(new long[] {1}, back.shape());
+        assertArrayEquals(new double[] {0.6}, back.data());
+    }
+
+    @Test
     void writtenFileHasNumpysHeaderAndDataAlignedTo64() throws IOException {
         Path file = dir.resolve("a.npy");
         Npy.write(file, new FloatArray(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}));
