@@ -62,6 +62,11 @@ public record ModelRequest(
         }
     }
 
+    /** The folder of each member, in order, without loading anything. */
+    public List<Path> folders(ModelStore store) {
+        return expand(spec, store.known()).stream().map(store::resolve).toList();
+    }
+
     private Preprocessing preprocessing(Backbone backbone) {
         return backbone.input().preprocessing(upstreamCrop, imageSize);
     }

@@ -148,6 +148,45 @@ public final class DatasetFixtures {
         text(root.resolve("ImageSets/Segmentation").resolve(split + ".txt"), ids.toString().strip());
     }
 
+    /** An NYUv2 folder (BTS lists): images brighter where nearer, depth maps in millimetres. */
+    public static void nyu(Path root, String split, int images, long seed) {
+        Random r = new Random(seed);
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < images; i++) {
+            int near = 500 + r.nextInt(2000);
+            int far = near + 1000 + r.nextInt(4000);
+            int[][] mm = halves(24, near, far);
+            mm[0][0] = 0; // unmeasured
+            String scene = split + "_scene_" + i;
+            int[][] shade = halves(24, 1, 3);
+            paintedImage(root.resolve(scene).resolve("rgb_00001.jpg"), shade);
+            depthMillimetres(root.resolve(scene).resolve("sync_depth_00001.png"), mm);
+            list.append(scene).append("/rgb_00001.jpg ").append(scene).append("/sync_depth_00001.png 518.8579\n");
+        }
+        text(root.resolve("nyu_" + split + ".txt"), list.toString().strip());
+    }
+
+    /** A DeepFashion2 split: per item one user and one shop image of the item's colour. */
+    public static void deepFashion2(Path root, String split, int items) {
+        for (int i = 0; i < items; i++) {
+            for (String source : new String[] {"user", "shop"}) {
+                String id = String.format("%06d", 2 * i + (source.equals("shop") ? 2 : 1));
+                classImage(root.resolve(split).resolve("image").resolve(id + ".jpg"), i, id.hashCode());
+                text(root.resolve(split).resolve("annos").resolve(id + ".json"), "{\"source\": \"" + source + "\", \"pair_id\": " + (i + 1)
+                        + ", \"item1\": {\"style\": 1, \"category_id\": 1}}");
+            }
+        }
+    }
+
+    /** Class folders {@code <split>/class_<k>/<n>.png} with {@code perClass} images of each of {@code classes} colours. */
+    public static void folders(Path root, String split, int classes, int perClass) {
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < perClass; i++) {
+                classImage(root.resolve(split).resolve("class_" + c).resolve(i + ".png"), c, split.hashCode() + 97L * c + i);
+            }
+        }
+    }
+
     private static void fill(WritableRaster raster, int[][] values) {
         for (int y = 0; y < values.length; y++) {
             for (int x = 0; x < values[0].length; x++) {
