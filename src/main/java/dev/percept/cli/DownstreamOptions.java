@@ -12,17 +12,6 @@ import picocli.CommandLine.Option;
 
 /** The options of the downstream protocols (`eval <task>`, `compare`). */
 final class DownstreamOptions {
-    @Option(names = "--layout", paramLabel = "NAME",
-            description = "Dataset layout: clevr, fsc147, carpk, voc, ade20k, cityscapes, nyu, deepfashion2, folders or pets "
-                    + "(default: recognised from the folder).")
-    String layout;
-
-    @Option(names = "--train-split", paramLabel = "NAME", description = "Training split (default: the layout's).")
-    String trainSplit;
-
-    @Option(names = "--test-split", paramLabel = "NAME", description = "Test split (default: the layout's).")
-    String testSplit;
-
     @Option(names = "--seed", defaultValue = "1234", paramLabel = "S",
             description = "Seed of every random choice (held-out validation, shuffling, bootstrap, galleries). Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -86,7 +75,8 @@ final class DownstreamOptions {
     @Option(names = "--max-depth", defaultValue = "10", paramLabel = "M", description = "depth: upper cap in metres. Default: ${DEFAULT-VALUE}.")
     double maxDepth;
 
-    TaskOptions options() {
+    /** The protocols' settings; layout and splits null for each dataset's own. */
+    TaskOptions options(String layout, String trainSplit, String testSplit) {
         return new TaskOptions(layout, trainSplit, testSplit, k, temperature,
                 new LinearProbe.Settings(numbers("--lr", learningRates), numbers("--weight-decay", weightDecays), maxEpochs, patience,
                         probeBatch, seed),

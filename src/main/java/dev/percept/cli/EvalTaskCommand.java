@@ -25,6 +25,17 @@ abstract class EvalTaskCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder in its public layout.")
     Path data;
 
+    @Option(names = "--layout", paramLabel = "NAME",
+            description = "Dataset layout: clevr, fsc147, carpk, voc, ade20k, cityscapes, nyu, deepfashion2, folders or pets "
+                    + "(default: recognised from the folder).")
+    String layout;
+
+    @Option(names = "--train-split", paramLabel = "NAME", description = "Training split (default: the layout's).")
+    String trainSplit;
+
+    @Option(names = "--test-split", paramLabel = "NAME", description = "Test split (default: the layout's).")
+    String testSplit;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the metrics with 95%% bootstrap intervals as JSON.")
     Path out;
 
@@ -36,7 +47,7 @@ abstract class EvalTaskCommand implements Callable<Integer> {
         TaskResult r;
         try (FeatureSource source = new FeatureSource(model.request(), model.store(), downstream.cache(), model.normalization(),
                 downstream.batch)) {
-            r = task().run(source, data, downstream.options());
+            r = task().run(source, data, downstream.options(layout, trainSplit, testSplit));
         }
         Map<String, Bootstrap.Interval> intervals = TaskReport.intervals(r, downstream.seed);
         System.out.print(TaskReport.table(r, model.model, intervals));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             DistanceCommand.class,
             EvalCommand.class,
+            CompareCommand.class,
             MergeCommand.class,
             ModelsCommand.class,
             PullCommand.class,

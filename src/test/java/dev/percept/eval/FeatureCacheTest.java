@@ -10,9 +10,7 @@ import dev.percept.embed.ModelRequest;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
-import dev.percept.io.FloatArray;
 import dev.percept.io.MappedFloats;
-import dev.percept.io.SafetensorsWriter;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Precision;
@@ -20,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,17 +50,7 @@ class FeatureCacheTest {
     }
 
     private Path adapter(float value) throws IOException {
-        Path a = dir.resolve("adapter");
-        Files.createDirectories(a);
-        Files.writeString(a.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 1, \"lora_alpha\": 1, \"target_modules\": [\"qkv\"]}");
-        float[] aw = new float[64];
-        float[] bw = new float[192];
-        java.util.Arrays.fill(aw, value);
-        java.util.Arrays.fill(bw, value);
-        SafetensorsWriter.write(a.resolve("adapter_model.safetensors"), Map.of(
-                "base_model.model.blocks.0.attn.qkv.lora_A.weight", new FloatArray(new long[] {1, 64}, aw),
-                "base_model.model.blocks.0.attn.qkv.lora_B.weight", new FloatArray(new long[] {192, 1}, bw)), Map.of());
-        return a;
+        return TinyAdapter.write(dir.resolve("adapter"), value);
     }
 
     @Test
