@@ -73,7 +73,7 @@ public final class DenseProbe {
         }
 
         private Tensor forward(Tensor tokens, long h, long w) {
-            Tensor out = Ops.linear(ProbeOps.standardize(tokens, mean, std), weight, bias); // [B, gh, gw, C]
+            Tensor out = ProbeOps.affine(ProbeOps.standardize(tokens, mean, std), weight, bias); // [B, gh, gw, C]
             return ProbeOps.upsampleBilinear(out.permute(0, 3, 1, 2).contiguous(), h, w);
         }
     }
@@ -90,7 +90,7 @@ public final class DenseProbe {
         long th = gh * s.upsample();
         long tw = gw * s.upsample();
         Tensor[] moments = ProbeOps.columnMoments(tokens.reshape(-1, d));
-        Tensor weight = ProbeOps.parameter(outputs, d);
+        Tensor weight = ProbeOps.parameter(d, outputs);
         Tensor bias = ProbeOps.parameter(outputs);
         Head head = new Head(weight, bias, moments[0].reshape(1, 1, 1, d), moments[1].reshape(1, 1, 1, d));
         Optimizer adam = ProbeOps.adam(List.of(weight, bias), s.learningRate(), 0);

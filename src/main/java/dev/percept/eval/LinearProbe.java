@@ -55,7 +55,7 @@ public final class LinearProbe {
             Tensor[] bestWeights = null;
             for (double lr : s.learningRates()) {
                 for (double wd : s.weightDecays()) {
-                    Tensor w = ProbeOps.parameter(classes, trainX.size(1));
+                    Tensor w = ProbeOps.parameter(trainX.size(1), classes);
                     Tensor b = ProbeOps.parameter(classes);
                     Fit fit = fit(xTrain, yTrain, xVal, yVal, w, b, lr, wd, s);
                     sweep.add(fit);
@@ -69,7 +69,7 @@ public final class LinearProbe {
             }
             int[] predicted;
             try (NoGradGuard noGrad = new NoGradGuard()) {
-                predicted = ProbeOps.toInts(ProbeOps.argmax(Ops.linear(xTest, bestWeights[0], bestWeights[1]), 1));
+                predicted = ProbeOps.toInts(ProbeOps.argmax(ProbeOps.affine(xTest, bestWeights[0], bestWeights[1]), 1));
             }
             return new Result(predicted, best, sweep);
         }
@@ -96,14 +96,14 @@ public final class LinearProbe {
                 try (PointerScope step = new PointerScope()) {
                     Tensor idx = ProbeOps.longs(java.util.Arrays.copyOfRange(order, start, start + len));
                     adam.zero_grad();
-                    Tensor loss = ProbeOps.crossEntropy(Ops.linear(x.index_select(0, idx), w, b), y.index_select(0, idx), -100);
+                    Tensor loss = ProbeOps.crossEntropy(ProbeOps.affine(x.index_select(0, idx), w, b), y.index_select(0, idx), -100);
                     loss.backward();
                     adam.step();
                 }
             }
             try (PointerScope eval = new PointerScope();
                     NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor logits = Ops.linear(xVal, w, b);
+                Tensor logits = ProbeOps.affine(xVal, w, b);
                 double loss = ProbeOps.item(ProbeOps.crossEntropy(logits, yVal, -100));
                 if (loss < bestLoss) {
                     bestLoss = loss;
