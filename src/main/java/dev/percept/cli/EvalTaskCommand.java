@@ -41,6 +41,14 @@ abstract class EvalTaskCommand implements Callable<Integer> {
 
     abstract DownstreamTask task();
 
+    /** The feature mode the probe read, as the JSON reports it. */
+    private String features() {
+        if (task().dense()) {
+            return "patch_tokens";
+        }
+        return model.features == null ? "default" : model.features;
+    }
+
     @Override
     public Integer call() {
         Engine.start(model.threads);
@@ -52,7 +60,7 @@ abstract class EvalTaskCommand implements Callable<Integer> {
         Map<String, Bootstrap.Interval> intervals = TaskReport.intervals(r, downstream.seed);
         System.out.print(TaskReport.table(r, model.model, intervals));
         if (out != null) {
-            JsonFiles.write(out, TaskReport.json(r, model.model, model.adapter, model.features == null ? "default" : model.features, intervals));
+            JsonFiles.write(out, TaskReport.json(r, model.model, model.adapter, features(), intervals));
         }
         return 0;
     }

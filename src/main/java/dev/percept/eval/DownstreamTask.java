@@ -19,6 +19,11 @@ public enum DownstreamTask {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether the probe reads patch-token grids (whatever --features says) rather than one vector per image. */
+    public boolean dense() {
+        return this == SEGMENTATION || this == DEPTH;
+    }
+
     public TaskResult run(FeatureSource source, Path data, TaskOptions options) {
         return switch (this) {
             case KNN -> KnnTask.run(source, data, options);

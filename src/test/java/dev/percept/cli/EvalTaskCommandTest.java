@@ -32,7 +32,7 @@ class EvalTaskCommandTest {
         assertEquals(data.toString(), root.get("dataset").asText());
         assertEquals(EmbedCommandTest.DINO, root.get("model").asText());
         assertTrue(root.get("adapter").isNull());
-        assertEquals("default", root.get("features").asText());
+        assertEquals(task.equals("segmentation") || task.equals("depth") ? "patch_tokens" : "default", root.get("features").asText());
         root.get("metrics").fields().forEachRemaining(e -> {
             JsonNode m = e.getValue();
             assertTrue(r.out().contains(e.getKey()), r.out());

@@ -87,12 +87,13 @@ public enum DownstreamLayout {
         if (Files.isRegularFile(root.resolve("Train_Test_Val_FSC_147.json"))) {
             return FSC147;
         }
+        if (Files.isDirectory(root.resolve("SegmentationClass")) || Files.isDirectory(root.resolve("VOCdevkit/VOC2012"))) {
+            return VOC;
+        }
+        // after VOC, which has Annotations/ and ImageSets/ too
         if (Files.isDirectory(root.resolve("Annotations")) && Files.isDirectory(root.resolve("ImageSets"))
                 || Files.isDirectory(root.resolve("data/Annotations"))) {
             return CARPK;
-        }
-        if (Files.isDirectory(root.resolve("SegmentationClass")) || Files.isDirectory(root.resolve("VOCdevkit/VOC2012"))) {
-            return VOC;
         }
         if (Files.isDirectory(root.resolve("ADEChallengeData2016"))
                 || root.getFileName() != null && root.getFileName().toString().equals("ADEChallengeData2016")

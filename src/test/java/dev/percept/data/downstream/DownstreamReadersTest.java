@@ -79,7 +79,7 @@ class DownstreamReadersTest {
     }
 
     @Test
-    void vocReadsPaletteIndicesNotColoursAndCountsClassesFromClassesTxt() {
+    void vocReadsPaletteIndicesNotColoursAndCountsClassesFromClassesTxt() throws IOException {
         DatasetFixtures.voc(root, "train", 2, 3, 1);
         SegmentationSet set = PascalVoc.read(root, "train");
         assertEquals(2, set.items().size());
@@ -92,6 +92,8 @@ class DownstreamReadersTest {
         assertArrayEquals(new int[] {7, 7, 20, 20, 7, 255, 20, 20}, java.util.Arrays.copyOf(m.values(), 8));
         text(root.resolve("classes.txt"), "background", "square", "circle");
         assertEquals(3, PascalVoc.read(root, "train").classes());
+        assertEquals(DownstreamLayout.VOC, DownstreamLayout.detect(root));
+        touch("Annotations/2007_000027.xml", "ImageSets/Main/train.txt"); // the detection half of VOC is not CARPK
         assertEquals(DownstreamLayout.VOC, DownstreamLayout.detect(root));
         PerceptException e = assertThrows(PerceptException.class, () -> PascalVoc.read(root, "train").labels(set.items().get(0)));
         assertNames(e, set.items().get(0).target().toString(), "value 7");
