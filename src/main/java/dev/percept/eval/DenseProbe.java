@@ -100,12 +100,7 @@ public final class DenseProbe {
             order[i] = i;
         }
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            LinearProbe.shuffle(order, random);
             for (int start = 0; start < n; start += s.batchSize()) {
                 int len = (int) Math.min(s.batchSize(), n - start);
                 try (PointerScope step = new PointerScope()) {

@@ -121,7 +121,8 @@ public final class LinearProbe {
         return new Fit(lr, wd, bestEpoch, bestLoss, bestAccuracy);
     }
 
-    private static void shuffle(int[] a, Random random) {
+    /** Fisher-Yates, in place (the probes' epoch order). */
+    static void shuffle(int[] a, Random random) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = a[i];

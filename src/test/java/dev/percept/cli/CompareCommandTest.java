@@ -33,10 +33,13 @@ class CompareCommandTest {
         DatasetFixtures.clevr(clevr, "val", IntStream.range(0, 8).map(i -> i % 6).boxed().toList());
         Path df2 = dir.resolve("df2");
         DatasetFixtures.deepFashion2(df2, "validation", 10);
+        Path folders = dir.resolve("folders");
+        DatasetFixtures.folders(folders, "train", 3, 4);
+        DatasetFixtures.folders(folders, "test", 3, 3);
         Path adapter = TinyAdapter.write(dir.resolve("lora"), 0.3f);
         Path json = dir.resolve("compare.json");
         Cli r = Cli.run("compare", "--model", "base=" + EmbedCommandTest.DINO, "--model", "aligned=" + EmbedCommandTest.DINO,
-                "--adapter", "aligned=" + adapter, "--suite", "counting=" + clevr + ",retrieval=" + df2,
+                "--adapter", "aligned=" + adapter, "--suite", "counting=" + clevr + ",retrieval=" + df2, "--suite", "knn=" + folders, "--k", "3",
                 "--precision", "fp32", "--image-size", "32", "--feature-cache", dir.resolve("cache").toString(), "--out", json.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("aligned - base") && r.out().contains("counting mae"), r.out());
@@ -53,7 +56,8 @@ class CompareCommandTest {
         JsonNode tasks = root.get("tasks");
         List<String> columns = new ArrayList<>();
         tasks.forEach(t -> columns.add(t.get("task").asText() + "/" + t.get("metric").asText()));
-        assertEquals(List.of("counting/mae", "counting/rmse", "retrieval/recall@1", "retrieval/recall@3", "retrieval/recall@5"), columns);
+        assertEquals(List.of("counting/mae", "counting/rmse", "retrieval/recall@1", "retrieval/recall@3", "retrieval/recall@5",
+                "knn/accuracy"), columns);
         for (JsonNode t : tasks) {
             assertEquals(List.of("task", "dataset", "metric", "higher_is_better", "values", "best", "differences"), keys(t));
             assertEquals(List.of("base", "aligned"), keys(t.get("values")));
@@ -74,7 +78,7 @@ class CompareCommandTest {
         assertEquals(clevr.toString(), tasks.get(0).get("dataset").asText());
 
         JsonNode galleries = root.get("galleries");
-        assertEquals(1, galleries.size());
+        assertEquals(2, galleries.size());
         JsonNode g = galleries.get(0);
         assertEquals(List.of("task", "dataset", "k", "queries"), keys(g));
         assertEquals("retrieval", g.get("task").asText());
@@ -89,6 +93,17 @@ class CompareCommandTest {
         assertTrue(Path.of(hit.get("path").asText()).isAbsolute());
         assertEquals(hit.get("label").asText().equals(q.get("label").asText()), hit.get("correct").asBoolean());
         assertEquals(5, q.get("results").get("base").size());
+
+        JsonNode knn = galleries.get(1); // class names as labels, the k nearest training images
+        assertEquals("knn", knn.get("task").asText());
+        assertEquals(3, knn.get("k").asInt());
+        assertEquals(8, knn.get("queries").size());
+        for (JsonNode query : knn.get("queries")) {
+            assertTrue(query.get("label").asText().startsWith("class_"));
+            for (JsonNode n : query.get("results").get("base")) {
+                assertEquals(n.get("label").asText().equals(query.get("label").asText()), n.get("correct").asBoolean());
+            }
+        }
     }
 
     @Test
