@@ -2,6 +2,7 @@ package dev.percept.eval;
 
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
+import dev.percept.io.MappedFloats;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.ProbeOps;
 import java.util.List;
@@ -56,19 +57,19 @@ public final class DenseProbe {
             this.std = std;
         }
 
-        /** Outputs [1, C, h, w] for one image's tokens [gh, gw, D]. */
-        public float[] predict(Tensor tokens, int h, int w) {
+        /** Outputs [C, h, w] for image {@code index} of a mapped [N, gh, gw, D] file. */
+        public float[] predict(MappedFloats tokens, int index, int h, int w) {
             try (PointerScope s = new PointerScope();
                     NoGradGuard noGrad = new NoGradGuard()) {
-                return Ops.toFloats(forward(tokens.unsqueeze(0), h, w));
+                return Ops.toFloats(forward(ProbeOps.rows(tokens, new int[] {index}), h, w));
             }
         }
 
-        /** Class ids at h x w for one image's tokens. */
-        public int[] classes(Tensor tokens, int h, int w) {
+        /** Class ids at h x w for image {@code index} of a mapped [N, gh, gw, D] file. */
+        public int[] classes(MappedFloats tokens, int index, int h, int w) {
             try (PointerScope s = new PointerScope();
                     NoGradGuard noGrad = new NoGradGuard()) {
-                return ProbeOps.toInts(ProbeOps.argmax(forward(tokens.unsqueeze(0), h, w), 1));
+                return ProbeOps.toInts(ProbeOps.argmax(forward(ProbeOps.rows(tokens, new int[] {index}), h, w), 1));
             }
         }
 
@@ -79,20 +80,22 @@ public final class DenseProbe {
     }
 
     /**
-     * Trains a head on {@code tokens} [N, gh, gw, D]. {@code targets} holds per image the
+     * Trains a head on {@code tokens}, a mapped [N, gh, gw, D] file read a batch at a time (a
+     * large dataset's grids need not fit in memory). {@code targets} holds per image the
      * (upsample gh) x (upsample gw) values: class ids as floats, or log depth (NaN invalid).
      */
-    public static Head train(Tensor tokens, float[][] targets, Objective objective, int outputs, Settings s, Progress progress) {
-        long n = tokens.size(0);
-        long gh = tokens.size(1);
-        long gw = tokens.size(2);
-        long d = tokens.size(3);
+    public static Head train(MappedFloats tokens, float[][] targets, Objective objective, int outputs, Settings s, Progress progress) {
+        long[] shape = tokens.shape();
+        long n = shape[0];
+        long gh = shape[1];
+        long gw = shape[2];
+        long d = shape[3];
         long th = gh * s.upsample();
         long tw = gw * s.upsample();
-        Tensor[] moments = ProbeOps.columnMoments(tokens.reshape(-1, d));
+        Tensor[] moments = ProbeOps.channelMoments(tokens, 64);
         Tensor weight = ProbeOps.parameter(d, outputs);
         Tensor bias = ProbeOps.parameter(outputs);
-        Head head = new Head(weight, bias, moments[0].reshape(1, 1, 1, d), moments[1].reshape(1, 1, 1, d));
+        Head head = new Head(weight, bias, moments[0], moments[1]);
         Optimizer adam = ProbeOps.adam(List.of(weight, bias), s.learningRate(), 0);
         Random random = new Random(s.seed());
         int[] order = new int[(int) n];
@@ -115,7 +118,7 @@ public final class DenseProbe {
                         target[p] = Float.isNaN(target[p]) ? 0 : target[p];
                     }
                     adam.zero_grad();
-                    Tensor out = head.forward(tokens.index_select(0, ProbeOps.longs(batch)), th, tw);
+                    Tensor out = head.forward(ProbeOps.rows(tokens, batch), th, tw);
                     Tensor loss = objective == Objective.CLASSES
                             ? ProbeOps.crossEntropy(out, ProbeOps.asLongs(Ops.floats(target, len, th, tw)), 255)
                             : ProbeOps.maskedMse(out.squeeze(1), Ops.floats(target, len, th, tw), Ops.floats(valid, len, th, tw));

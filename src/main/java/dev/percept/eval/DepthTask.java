@@ -5,14 +5,13 @@ import dev.percept.data.downstream.DenseImage;
 import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.LabelMaps;
 import dev.percept.data.downstream.NyuDepth;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.io.MappedFloats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Monocular depth (NYUv2): a dense linear probe on patch tokens regressing log depth (squared
@@ -35,10 +34,10 @@ public final class DepthTask {
         }
         DenseProbe.Settings s = options.dense();
         try (PointerScope scope = new PointerScope()) {
-            Tensor trainTokens = ProbeOps.load(source.patchTokens(SegmentationTask.images(train), "train"));
-            Tensor testTokens = ProbeOps.load(source.patchTokens(SegmentationTask.images(test), "test"));
-            int th = (int) trainTokens.size(1) * s.upsample();
-            int tw = (int) trainTokens.size(2) * s.upsample();
+            MappedFloats trainTokens = source.patchTokens(SegmentationTask.images(train), "train");
+            MappedFloats testTokens = source.patchTokens(SegmentationTask.images(test), "test");
+            int th = (int) trainTokens.shape()[1] * s.upsample();
+            int tw = (int) trainTokens.shape()[2] * s.upsample();
             float[][] targets = new float[train.size()][];
             for (int i = 0; i < targets.length; i++) {
                 LabelMaps.Map map = LabelMaps.read(train.get(i).target());
@@ -55,7 +54,7 @@ public final class DepthTask {
             int skipped = 0;
             for (int i = 0; i < test.size(); i++) {
                 LabelMaps.Map map = LabelMaps.read(test.get(i).target());
-                float[] predicted = head.predict(testTokens.select(0, i), map.height(), map.width());
+                float[] predicted = head.predict(testTokens, i, map.height(), map.width());
                 for (int p = 0; p < predicted.length; p++) {
                     predicted[p] = (float) Math.exp(predicted[p]);
                 }

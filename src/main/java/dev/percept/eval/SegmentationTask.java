@@ -8,13 +8,12 @@ import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.LabelMaps;
 import dev.percept.data.downstream.PascalVoc;
 import dev.percept.data.downstream.SegmentationSet;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.io.MappedFloats;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Semantic segmentation (VOC, ADE20K, Cityscapes): a dense linear probe on patch tokens, logits
@@ -32,10 +31,10 @@ public final class SegmentationTask {
         int classes = train.classes();
         DenseProbe.Settings s = options.dense();
         try (PointerScope scope = new PointerScope()) {
-            Tensor trainTokens = ProbeOps.load(source.patchTokens(images(train.items()), "train"));
-            Tensor testTokens = ProbeOps.load(source.patchTokens(images(test.items()), "test"));
-            int th = (int) trainTokens.size(1) * s.upsample();
-            int tw = (int) trainTokens.size(2) * s.upsample();
+            MappedFloats trainTokens = source.patchTokens(images(train.items()), "train");
+            MappedFloats testTokens = source.patchTokens(images(test.items()), "test");
+            int th = (int) trainTokens.shape()[1] * s.upsample();
+            int tw = (int) trainTokens.shape()[2] * s.upsample();
             float[][] targets = new float[train.items().size()][];
             for (int i = 0; i < targets.length; i++) {
                 LabelMaps.Map labels = train.labels(train.items().get(i));
@@ -51,7 +50,7 @@ public final class SegmentationTask {
             double[][] rows = new double[test.items().size()][];
             for (int i = 0; i < rows.length; i++) {
                 LabelMaps.Map labels = test.labels(test.items().get(i));
-                int[] predicted = head.classes(testTokens.select(0, i), labels.height(), labels.width());
+                int[] predicted = head.classes(testTokens, i, labels.height(), labels.width());
                 rows[i] = SegmentationMetrics.imageCounts(predicted, labels.values(), classes);
                 progress.advance(1);
             }

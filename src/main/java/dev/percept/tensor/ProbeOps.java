@@ -49,6 +49,48 @@ public final class ProbeOps {
         return t;
     }
 
+    /** The rows at {@code indices} of a memory-mapped float32 file, as one tensor [len, ...]. */
+    public static Tensor rows(MappedFloats m, int[] indices) {
+        long[] shape = m.shape();
+        shape[0] = indices.length;
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+        long rowBytes = 4 * m.rowElements();
+        for (int k = 0; k < indices.length; k++) {
+            try (BytePointer src = new BytePointer(m.rows(indices[k], 1))) {
+                Pointer.memcpy(t.data_ptr().position(k * rowBytes), src, rowBytes);
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Per-channel mean and standard deviation (population, floored) over every position of a
+     * mapped [N, ..., D] file, accumulated in float64 a chunk of rows at a time; each [D].
+     */
+    public static Tensor[] channelMoments(MappedFloats m, int chunkRows) {
+        long[] shape = m.shape();
+        long d = shape[shape.length - 1];
+        Tensor sum = torch.zeros(new long[] {d}, new TensorOptions(ScalarType.Double));
+        Tensor squares = torch.zeros(new long[] {d}, new TensorOptions(ScalarType.Double));
+        long count = 0;
+        for (long first = 0; first < m.rows(); first += chunkRows) {
+            int len = (int) Math.min(chunkRows, m.rows() - first);
+            int[] idx = new int[len];
+            for (int i = 0; i < len; i++) {
+                idx[i] = (int) first + i;
+            }
+            try (org.bytedeco.javacpp.PointerScope chunk = new org.bytedeco.javacpp.PointerScope()) {
+                Tensor x = rows(m, idx).reshape(-1, d).to(ScalarType.Double);
+                sum.add_(x.sum(0));
+                squares.add_(x.mul(x).sum(0));
+                count += x.size(0);
+            }
+        }
+        Tensor mean = sum.div(new Scalar((double) count));
+        Tensor var = squares.div(new Scalar((double) count)).sub(mean.mul(mean)).clamp_min(new Scalar(0.0));
+        return new Tensor[] {mean.to(ScalarType.Float), var.sqrt().clamp_min(new Scalar(1e-6)).to(ScalarType.Float)};
+    }
+
     /** An int64 tensor of {@code values}. */
     public static Tensor longs(int[] values) {
         long[] l = new long[values.length];

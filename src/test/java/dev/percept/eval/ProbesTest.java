@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.percept.console.Progress;
+import dev.percept.io.FloatArray;
+import dev.percept.io.MappedFloats;
+import dev.percept.io.Npy;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Ops;
 import java.util.List;
@@ -119,8 +124,11 @@ class ProbesTest {
         }
     }
 
-    /** Tokens [n, 2, 2, 3] whose channels encode a per-patch value; targets repeat it over 4x4 pixels. */
-    private static Tensor tokens(float[][] patchValues, boolean oneHot, Random r) {
+    @TempDir
+    Path dir;
+
+    /** Tokens [n, 2, 2, 3], as a mapped file, whose channels encode a per-patch value; targets repeat it over 4x4 pixels. */
+    private MappedFloats tokens(float[][] patchValues, boolean oneHot, Random r) {
         int n = patchValues.length;
         float[] data = new float[n * 4 * 3];
         for (int i = 0; i < n; i++) {
@@ -132,7 +140,9 @@ class ProbesTest {
                 }
             }
         }
-        return Ops.floats(data, n, 2, 2, 3);
+        Path file = dir.resolve("tokens" + (oneHot ? "_classes" : "_depth") + ".npy");
+        Npy.write(file, new FloatArray(new long[] {n, 2, 2, 3}, data));
+        return Npy.map(file);
     }
 
     private static float[] expand(float[] patchValues, int size) {
@@ -155,7 +165,7 @@ class ProbesTest {
             }
         }
         try (PointerScope scope = new PointerScope()) {
-            Tensor t = tokens(patches, true, r);
+            MappedFloats t = tokens(patches, true, r);
             float[][] targets = new float[24][];
             for (int i = 0; i < 24; i++) {
                 targets[i] = expand(patches[i], 8);
@@ -170,7 +180,7 @@ class ProbesTest {
                 for (int k = 0; k < 64; k++) {
                     labels[k] = (int) full[k];
                 }
-                int[] predicted = head.classes(t.select(0, i), 8, 8);
+                int[] predicted = head.classes(t, i, 8, 8);
                 rows[i] = SegmentationMetrics.imageCounts(predicted, labels, 3);
             }
             double pixelAccuracy = SegmentationMetrics.metrics(rows, 3).get(1).value();
@@ -188,7 +198,7 @@ class ProbesTest {
             }
         }
         try (PointerScope scope = new PointerScope()) {
-            Tensor t = tokens(patches, false, r);
+            MappedFloats t = tokens(patches, false, r);
             float[][] targets = new float[24][];
             for (int i = 0; i < 24; i++) {
                 targets[i] = expand(patches[i], 8);
@@ -196,7 +206,7 @@ class ProbesTest {
             }
             DenseProbe.Head head = DenseProbe.train(t, targets, DenseProbe.Objective.LOG_DEPTH, 1,
                     new DenseProbe.Settings(80, 5e-2, 8, 4, 1), Progress.silent());
-            float[] predicted = head.predict(t.select(0, 0), 8, 8);
+            float[] predicted = head.predict(t, 0, 8, 8);
             float[] truth = expand(patches[0], 8);
             double err = 0;
             for (int k = 0; k < 64; k++) {
