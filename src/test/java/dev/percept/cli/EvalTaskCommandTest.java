@@ -111,4 +111,15 @@ class EvalTaskCommandTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("folders") && r.err().contains("eval depth"), r.err());
     }
+
+    @Test
+    void aMalformedDatasetFileStopsWithItsNameBeforeAnyModelLoads() throws IOException {
+        Path data = dir.resolve("clevr");
+        DatasetFixtures.clevr(data, "train", List.of(1, 2));
+        DatasetFixtures.text(data.resolve("scenes/CLEVR_val_scenes.json"), "{\"scenes\": [{\"image_filename\": 3}]}");
+        Cli r = Cli.run("eval", "counting", "--model", dir.resolve("no-such-model").toString(), "--data", data.toString(),
+                "--feature-cache", dir.resolve("cache").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("CLEVR_val_scenes.json") && r.err().contains("scenes[0]"), r.err());
+    }
 }
