@@ -4,6 +4,7 @@ import dev.percept.PerceptException;
 import dev.percept.align.LoraSpec;
 import dev.percept.bench.AlignBenchmark;
 import dev.percept.bench.EmbedBenchmark;
+import dev.percept.bench.ProbeBenchmark;
 import dev.percept.embed.Member;
 import dev.percept.image.Normalization;
 import dev.percept.image.ResampleFilter;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
-        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class})
 final class BenchCommand {
 
     /** The model name that stands for a randomly initialised ViT-B/16 (no download needed). */
@@ -130,5 +131,52 @@ final class BenchCommand {
         Backbone b = ModelLoader.fromWeights(RANDOM_VIT_B16, config, RandomWeights.of(config, 1234), input,
                 Precision.parse(model.precision), ComputeDevice.parse(model.device));
         return List.of(new Member(b, input.squash(), b.defaultFeatures()));
+    }
+
+    @Command(name = "probes", mixinStandardHelpOptions = true,
+            description = "Seconds of kNN (k 20, T 0.07) and of a linear probe (Adam, fixed epochs) over seeded synthetic "
+                    + "features; --write keeps them as .npy for tools/bench/sklearn_probes.py.")
+    static final class Probes implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "100000", paramLabel = "N",
+                description = "Training rows (validation and test get a tenth each). Default: ${DEFAULT-VALUE}.")
+        int rows;
+
+        @Option(names = "--dim", defaultValue = "768", paramLabel = "D", description = "Default: ${DEFAULT-VALUE}.")
+        int dim;
+
+        @Option(names = "--classes", defaultValue = "100", paramLabel = "C", description = "Default: ${DEFAULT-VALUE}.")
+        int classes;
+
+        @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Linear probe epochs. Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--probe-batch", defaultValue = "1024", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+        int probeBatch;
+
+        @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Default: ${DEFAULT-VALUE}.")
+        double lr;
+
+        @Option(names = "--seed", defaultValue = "1234", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Compute threads (0: one per core).")
+        int threads;
+
+        @Option(names = "--write", paramLabel = "DIR", description = "Write the features and labels as .npy here.")
+        Path write;
+
+        @Override
+        public Integer call() {
+            Engine.start(threads);
+            ProbeBenchmark.Result r = ProbeBenchmark.run(new ProbeBenchmark.Settings(rows, dim, classes, epochs, probeBatch, lr, seed, write));
+            System.out.printf(Locale.ROOT, "%d x %d train features, %d classes, %d test rows, threads %d%n"
+                            + "knn (k 20, T 0.07):           %8.2f s  accuracy %.4f%n"
+                            + "linear probe (%d epochs):     %8.2f s  accuracy %.4f%n",
+                    rows, dim, classes, rows / 10, Engine.threads(), r.knnSeconds(), r.knnAccuracy(), epochs, r.linearSeconds(),
+                    r.linearAccuracy());
+            System.out.printf(Locale.ROOT, "{\"knn_s\": %.3f, \"knn_accuracy\": %.4f, \"linear_s\": %.3f, \"linear_accuracy\": %.4f, "
+                            + "\"threads\": %d}%n", r.knnSeconds(), r.knnAccuracy(), r.linearSeconds(), r.linearAccuracy(), Engine.threads());
+            return 0;
+        }
     }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model.",
-        subcommands = {EvalCommand.TwoAfcCommand.class, RagCommand.class})
+        subcommands = {EvalCommand.TwoAfcCommand.class, EvalTaskCommand.Knn.class, EvalTaskCommand.Linear.class,
+            EvalTaskCommand.Counting.class, EvalTaskCommand.Segmentation.class, EvalTaskCommand.Depth.class,
+            EvalTaskCommand.Retrieval.class, RagCommand.class})
 final class EvalCommand {
 
     @Command(name = "2afc", mixinStandardHelpOptions = true,

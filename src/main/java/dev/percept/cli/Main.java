@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             AlignCommand.class,
             PretrainCommand.class,
+            CompareCommand.class,
             MergeCommand.class,
             ModelsCommand.class,
             PullCommand.class,

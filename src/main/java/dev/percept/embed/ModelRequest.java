@@ -84,6 +84,11 @@ public record ModelRequest(
         }
     }
 
+    /** The folder of each member, in order, without loading anything. */
+    public List<Path> folders(ModelStore store) {
+        return memberNames(spec, store.known()).stream().map(store::resolve).toList();
+    }
+
     private Preprocessing preprocessing(Backbone backbone) {
         return backbone.input().preprocessing(upstreamCrop, imageSize);
     }

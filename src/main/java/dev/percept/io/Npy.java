@@ -133,6 +133,22 @@ public final class Npy {
         return new FloatArray(any.shape(), out);
     }
 
+    /**
+     * Opens a float32 file for reading by memory mapping: rows are mapped on request, never copied
+     * onto the Java heap as a whole.
+     */
+    public static MappedFloats map(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = readHeader(file, channel);
+            if (!header.dtype.equals("<f4")) {
+                throw new PerceptException(file + ": expected float32 ('<f4') data, found '" + header.dtype + "'");
+            }
+            return new MappedFloats(file, header.shape, header.dataStart);
+        } catch (IOException e) {
+            throw new PerceptException("cannot read " + file + ": " + e, e);
+        }
+    }
+
     private record Header(String dtype, long[] shape, long dataStart, long count) {}
 
     private static int checkedCount(Path file, Header header) {

@@ -1,11 +1,15 @@
 package dev.percept.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.percept.io.Npy;
 import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** `percept bench` reports throughput and peak memory, as text and as one JSON line. */
@@ -44,5 +48,18 @@ class BenchCommandTest {
         Cli r = Cli.run("bench", "embed", "--model", EmbedCommandTest.DINO + "," + EmbedCommandTest.CLIP, "--seconds", "0.05");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("not an ensemble"), r.err());
+    }
+
+    @Test
+    void probesReportsSecondsAndAccuracyAndWritesTheFeaturesForABaseline(@TempDir Path dir) throws IOException {
+        Cli r = Cli.run("bench", "probes", "--rows", "2000", "--dim", "32", "--classes", "5", "--epochs", "3",
+                "--threads", "1", "--write", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertTrue(json.get("knn_s").asDouble() > 0 && json.get("linear_s").asDouble() > 0);
+        assertTrue(json.get("knn_accuracy").asDouble() > 0.35, r.out()); // clusters, not noise: chance is 0.2
+        assertTrue(json.get("linear_accuracy").asDouble() > 0.35, r.out());
+        assertArrayEquals(new long[] {2000, 32}, Npy.readFloats(dir.resolve("train_x.npy")).shape());
+        assertArrayEquals(new long[] {200}, Npy.readFloats(dir.resolve("test_y.npy")).shape());
     }
 }

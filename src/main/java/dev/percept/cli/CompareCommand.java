@@ -1,0 +1,86 @@
+package dev.percept.cli;
+
+import dev.percept.PerceptException;
+import dev.percept.eval.Comparison;
+import dev.percept.eval.ComparisonReport;
+import dev.percept.eval.DownstreamTask;
+import dev.percept.io.JsonFiles;
+import dev.percept.tensor.Engine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Run a suite of downstream tasks for several models and print the paper-style table: best per column "
+                + "marked, each model's difference from the first with its paired-bootstrap significance.")
+final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "NAME=MODEL",
+            description = "A model under a name, repeatable (e.g. --model base=dino_vitb16 --model aligned=dino_vitb16). "
+                    + "The first is the baseline.")
+    List<String> models;
+
+    @Option(names = "--adapter", paramLabel = "NAME=DIR", description = "A LoRA adapter for the named model, repeatable.")
+    List<String> adapters = new ArrayList<>();
+
+    @Option(names = "--suite", required = true, paramLabel = "TASK=DIR[,TASK=DIR...]",
+            description = "Tasks and datasets: counting, segmentation, depth, retrieval, classification (linear probe), knn, linear.")
+    List<String> suite;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write compare.json (models, tasks, galleries).")
+    Path out;
+
+    @Mixin
+    ModelSettings settings;
+
+    @Mixin
+    DownstreamOptions downstream;
+
+    @Override
+    public Integer call() {
+        Map<String, String> adapterByName = pairs("--adapter", adapters);
+        List<Comparison.Entry> entries = new ArrayList<>();
+        for (String m : models) {
+            int eq = m.indexOf('=');
+            String name = eq > 0 ? m.substring(0, eq) : m;
+            String spec = eq > 0 ? m.substring(eq + 1) : m;
+            entries.add(new Comparison.Entry(name, settings.request(spec, adapterByName.remove(name))));
+        }
+        if (!adapterByName.isEmpty()) {
+            throw new PerceptException("--adapter names " + adapterByName.keySet() + " match no --model NAME=...");
+        }
+        List<Comparison.SuiteItem> items = new ArrayList<>();
+        pairs("--suite", suite).forEach((task, dir) -> items.add(new Comparison.SuiteItem(task, DownstreamTask.parse(task), Path.of(dir))));
+        Engine.start(settings.threads);
+        Comparison.Result result = Comparison.run(entries, items, settings.store(), downstream.cache(), settings.normalization(),
+                downstream.batch, downstream.options(null, null, null));
+        List<ComparisonReport.Column> columns = ComparisonReport.columns(result, downstream.seed);
+        System.out.print(ComparisonReport.table(result, columns));
+        if (out != null) {
+            JsonFiles.write(out, ComparisonReport.json(result, columns));
+        }
+        return 0;
+    }
+
+    /** KEY=VALUE entries, comma-separated or repeated, in order. */
+    private static Map<String, String> pairs(String option, List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            for (String part : v.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0 || eq == part.length() - 1) {
+                    throw new PerceptException(option + " takes NAME=VALUE, not '" + part + "'");
+                }
+                if (out.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip()) != null) {
+                    throw new PerceptException(option + " names " + part.substring(0, eq) + " twice");
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.percept.cli;
+
+import dev.percept.eval.Bootstrap;
+import dev.percept.eval.DownstreamTask;
+import dev.percept.eval.FeatureSource;
+import dev.percept.eval.TaskReport;
+import dev.percept.eval.TaskResult;
+import dev.percept.io.JsonFiles;
+import dev.percept.tensor.Engine;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `percept eval <task>`: one downstream protocol for one model; a table on stdout, JSON with --out. */
+abstract class EvalTaskCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    DownstreamOptions downstream;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder in its public layout.")
+    Path data;
+
+    @Option(names = "--layout", paramLabel = "NAME",
+            description = "Dataset layout: clevr, fsc147, carpk, voc, ade20k, cityscapes, nyu, deepfashion2, folders or pets "
+                    + "(default: recognised from the folder).")
+    String layout;
+
+    @Option(names = "--train-split", paramLabel = "NAME", description = "Training split (default: the layout's).")
+    String trainSplit;
+
+    @Option(names = "--test-split", paramLabel = "NAME", description = "Test split (default: the layout's).")
+    String testSplit;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the metrics with 95%% bootstrap intervals as JSON.")
+    Path out;
+
+    abstract DownstreamTask task();
+
+    /** The feature mode the probe read, as the JSON reports it. */
+    private String features() {
+        if (task().dense()) {
+            return "patch_tokens";
+        }
+        return model.features == null ? "default" : model.features;
+    }
+
+    @Override
+    public Integer call() {
+        Engine.start(model.threads);
+        TaskResult r;
+        try (FeatureSource source = new FeatureSource(model.request(), model.store(), downstream.cache(), model.normalization(),
+                downstream.batch)) {
+            r = task().run(source, data, downstream.options(layout, trainSplit, testSplit));
+        }
+        Map<String, Bootstrap.Interval> intervals = TaskReport.intervals(r, downstream.seed);
+        System.out.print(TaskReport.table(r, model.model, intervals));
+        if (out != null) {
+            JsonFiles.write(out, TaskReport.json(r, model.model, model.adapter, features(), intervals));
+        }
+        return 0;
+    }
+
+    @Command(name = "knn", mixinStandardHelpOptions = true,
+            description = "kNN classification (DINO's: cosine, k nearest vote with weight exp(cos / T)) on class folders or Pets.")
+    static final class Knn extends EvalTaskCommand {
+        DownstreamTask task() {
+            return DownstreamTask.KNN;
+        }
+    }
+
+    @Command(name = "linear", mixinStandardHelpOptions = true,
+            description = "Linear probe (logistic regression, lr x weight-decay sweep on validation, early stopping) on class folders or Pets.")
+    static final class Linear extends EvalTaskCommand {
+        DownstreamTask task() {
+            return DownstreamTask.LINEAR;
+        }
+    }
+
+    @Command(name = "counting", mixinStandardHelpOptions = true,
+            description = "Object counting (CLEVR, FSC147, CARPK): ridge regression on features; MAE and RMSE.")
+    static final class Counting extends EvalTaskCommand {
+        DownstreamTask task() {
+            return DownstreamTask.COUNTING;
+        }
+    }
+
+    @Command(name = "segmentation", mixinStandardHelpOptions = true,
+            description = "Semantic segmentation (VOC, ADE20K, Cityscapes): dense linear probe on patch tokens; mIoU and pixel accuracy.")
+    static final class Segmentation extends EvalTaskCommand {
+        DownstreamTask task() {
+            return DownstreamTask.SEGMENTATION;
+        }
+    }
+
+    @Command(name = "depth", mixinStandardHelpOptions = true,
+            description = "Monocular depth (NYUv2): dense probe of log depth on patch tokens; RMSE, AbsRel, log10, delta1-3.")
+    static final class Depth extends EvalTaskCommand {
+        DownstreamTask task() {
+            return DownstreamTask.DEPTH;
+        }
+    }
+
+    @Command(name = "retrieval", mixinStandardHelpOptions = true,
+            description = "Instance retrieval (DeepFashion2 consumer-to-shop): recall@1, 3, 5 by cosine similarity.")
+    static final class Retrieval extends EvalTaskCommand {
+        DownstreamTask task() {
+            return DownstreamTask.RETRIEVAL;
+        }
+    }
+}
