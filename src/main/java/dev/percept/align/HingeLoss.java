@@ -3,6 +3,7 @@ package dev.percept.align;
 import dev.percept.data.Triplet;
 import dev.percept.tensor.Ops;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -23,6 +24,21 @@ final class HingeLoss {
         Tensor d0 = Ops.cosineDistance(ref, features.narrow(0, n, n));
         Tensor d1 = Ops.cosineDistance(ref, features.narrow(0, 2 * n, n));
         return Ops.hinge(d0.sub(d1), Ops.floats(targets, n), margin);
+    }
+
+    /**
+     * The loss of one batch, back-propagated scaled by {@code weight} (the batch's share of an
+     * optimizer step) unless it is not finite; returns its value.
+     */
+    static double backward(Tensor features, float[] targets, double margin, double weight) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor loss = of(features, targets, margin);
+            double value = Ops.scalar(loss);
+            if (Double.isFinite(value)) {
+                Ops.backward(Ops.scaleInPlace(loss, weight));
+            }
+            return value;
+        }
     }
 
     /** y per triplet: +1 when most judges chose the right image, else -1. */

@@ -73,14 +73,8 @@ public final class LoraTraining implements TrainableModel {
      * @param targets y per triplet (+1: the right image is closer)
      */
     public double accumulate(Map<Preprocessing, float[]> input, float[] targets, double margin, double weight) {
-        int n = targets.length;
         try (PointerScope scope = new PointerScope()) {
-            Tensor loss = HingeLoss.of(features(input, 3 * n), targets, margin);
-            double value = Ops.scalar(loss);
-            if (Double.isFinite(value)) {
-                Ops.backward(Ops.scaleInPlace(loss, weight));
-            }
-            return value;
+            return HingeLoss.backward(features(input, 3 * targets.length), targets, margin, weight);
         }
     }
 

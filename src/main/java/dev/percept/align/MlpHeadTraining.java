@@ -72,12 +72,7 @@ final class MlpHeadTraining implements TrainableModel {
             System.arraycopy(features.get(t.right()), 0, rows, (2 * n + i) * dim, dim);
         }
         try (PointerScope scope = new PointerScope()) {
-            Tensor loss = HingeLoss.of(head.apply(Ops.floats(rows, 3L * n, dim)), HingeLoss.targets(batch), margin);
-            double value = Ops.scalar(loss);
-            if (Double.isFinite(value)) {
-                Ops.backward(Ops.scaleInPlace(loss, weight));
-            }
-            return value;
+            return HingeLoss.backward(head.apply(Ops.floats(rows, 3L * n, dim)), HingeLoss.targets(batch), margin, weight);
         }
     }
 

@@ -199,22 +199,6 @@ public final class Ops {
         return torch.relu(x);
     }
 
-    /**
-     * The supervised contrastive loss (Khosla et al., 2020) over rows [N, d]: for each anchor, the
-     * mean over its positives of -log softmax(cos / temperature) against every other row.
-     * {@code positives} is the [N, N] 0/1 mask (zero diagonal); every row needs a positive.
-     */
-    public static Tensor supervisedContrastive(Tensor rows, float[] positives, double temperature) {
-        long n = rows.size(0);
-        Tensor unit = normalizeRows(rows);
-        Tensor logits = linear(unit, unit, null).div(new Scalar(temperature))
-                .sub(torch.eye(n).mul_(new Scalar(1e9))); // an anchor is not its own candidate
-        Tensor logProb = logits.log_softmax(1);
-        Tensor mask = floats(positives, n, n);
-        return logProb.mul(mask).sum(new long[] {1}, false, new ScalarTypeOptional())
-                .div(mask.sum(new long[] {1}, false, new ScalarTypeOptional())).mean().neg();
-    }
-
     /** Inverted dropout (kept values scaled by 1 / (1 - p)); the identity when {@code p == 0}. */
     public static Tensor dropout(Tensor x, double p) {
         return p == 0 ? x : torch.dropout(x, p, true);
@@ -242,6 +226,9 @@ public final class Ops {
             double eps, double weightDecay, long step) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor g = param.grad();
+            if (!g.defined()) {
+                return; // the loss does not depend on it (torch.optim skips such parameters too)
+            }
             if (weightDecay != 0) {
                 g = g.add(param, new Scalar(weightDecay));
             }
