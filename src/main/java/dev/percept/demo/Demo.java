@@ -47,7 +47,7 @@ public final class Demo {
     /**
      * @param standin the base model folder (the bundled demo/standin)
      * @param epochs alignment epochs per variant
-     * @param maxTriplets training triplets per variant (the same for every source, for a fair ablation)
+     * @param maxTriplets training triplets per variant at most (sources with fewer use all they have)
      */
     public record Settings(Path out, Path standin, long seed, int epochs, int maxTriplets, double lr, ModelStore store,
             PrintStream log) {}
@@ -110,7 +110,8 @@ public final class Demo {
                 "percept demo: perceptual alignment of a tiny ViT on a synthetic world", report);
 
         s.log().println();
-        s.log().println("Aligned models (LoRA on qkv, " + s.epochs() + " epochs, " + s.maxTriplets() + " triplets each):");
+        s.log().println("Aligned models (LoRA on qkv, " + s.epochs() + " epochs, at most " + s.maxTriplets()
+                + " training triplets each, lr " + s.lr() + "):");
         for (Variant v : variants) {
             s.log().printf(Locale.ROOT, "  %-13s %s%n", v.name(), v.source());
         }
