@@ -3,6 +3,7 @@ package dev.percept.align;
 import dev.percept.data.Triplet;
 import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.Ops;
 import java.nio.file.Path;
 import java.util.ArrayList;

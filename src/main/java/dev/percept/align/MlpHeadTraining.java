@@ -8,6 +8,7 @@ import dev.percept.embed.FeatureNorm;
 import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
 import dev.percept.model.MlpHead;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.Ops;
 import java.nio.file.Path;
 import java.util.ArrayList;

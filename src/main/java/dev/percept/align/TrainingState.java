@@ -5,6 +5,7 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
 import dev.percept.io.SafetensorsWriter;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.Ops;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

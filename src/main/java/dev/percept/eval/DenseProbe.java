@@ -3,13 +3,13 @@ package dev.percept.eval;
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.io.MappedFloats;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.ProbeOps;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -96,7 +96,7 @@ public final class DenseProbe {
         Tensor weight = ProbeOps.parameter(d, outputs);
         Tensor bias = ProbeOps.parameter(outputs);
         Head head = new Head(weight, bias, moments[0], moments[1]);
-        Optimizer adam = ProbeOps.adam(List.of(weight, bias), s.learningRate(), 0);
+        Adam adam = new Adam(List.of(weight, bias), 0.9, 0.999, 0);
         Random random = new Random(s.seed());
         int[] order = new int[(int) n];
         for (int i = 0; i < order.length; i++) {
@@ -117,17 +117,17 @@ public final class DenseProbe {
                         valid[p] = Float.isNaN(target[p]) ? 0 : 1;
                         target[p] = Float.isNaN(target[p]) ? 0 : target[p];
                     }
-                    adam.zero_grad();
                     Tensor out = head.forward(ProbeOps.rows(tokens, batch), th, tw);
                     Tensor loss = objective == Objective.CLASSES
                             ? ProbeOps.crossEntropy(out, ProbeOps.asLongs(Ops.floats(target, len, th, tw)), 255)
                             : ProbeOps.maskedMse(out.squeeze(1), Ops.floats(target, len, th, tw), Ops.floats(valid, len, th, tw));
                     loss.backward();
-                    adam.step();
+                    adam.step(s.learningRate());
                 }
             }
             progress.advance(1);
         }
+        adam.close();
         return head;
     }
 

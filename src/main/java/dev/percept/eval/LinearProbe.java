@@ -2,6 +2,7 @@ package dev.percept.eval;
 
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.ProbeOps;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -77,7 +77,7 @@ public final class LinearProbe {
 
     /** Trains w, b in place; leaves them at the epoch with the lowest validation loss. */
     private static Fit fit(Tensor x, Tensor y, Tensor xVal, Tensor yVal, Tensor w, Tensor b, double lr, double wd, Settings s) {
-        Optimizer adam = ProbeOps.adam(List.of(w, b), lr, wd);
+        Adam adam = new Adam(List.of(w, b), 0.9, 0.999, wd);
         int n = (int) x.size(0);
         Random random = new Random(s.seed());
         int[] order = new int[n];
@@ -95,16 +95,15 @@ public final class LinearProbe {
                 int len = Math.min(s.batchSize(), n - start);
                 try (PointerScope step = new PointerScope()) {
                     Tensor idx = ProbeOps.longs(java.util.Arrays.copyOfRange(order, start, start + len));
-                    adam.zero_grad();
                     Tensor loss = ProbeOps.crossEntropy(ProbeOps.affine(x.index_select(0, idx), w, b), y.index_select(0, idx), -100);
                     loss.backward();
-                    adam.step();
+                    adam.step(lr);
                 }
             }
             try (PointerScope eval = new PointerScope();
                     NoGradGuard noGrad = new NoGradGuard()) {
                 Tensor logits = ProbeOps.affine(xVal, w, b);
-                double loss = ProbeOps.item(ProbeOps.crossEntropy(logits, yVal, -100));
+                double loss = Ops.scalar(ProbeOps.crossEntropy(logits, yVal, -100));
                 if (loss < bestLoss) {
                     bestLoss = loss;
                     bestEpoch = epoch;
@@ -118,6 +117,7 @@ public final class LinearProbe {
             w.copy_(keptW);
             b.copy_(keptB);
         }
+        adam.close();
         return new Fit(lr, wd, bestEpoch, bestLoss, bestAccuracy);
     }
 

@@ -1,7 +1,6 @@
 package dev.percept.pretrain;
 
 import dev.percept.PerceptException;
-import dev.percept.align.Adam;
 import dev.percept.console.Progress;
 import dev.percept.data.LabeledImages;
 import dev.percept.image.ImageDecoder;
@@ -15,6 +14,7 @@ import dev.percept.model.InputSpec;
 import dev.percept.model.ModelLoader;
 import dev.percept.model.RandomWeights;
 import dev.percept.model.VitConfig;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.ProbeOps;

@@ -2,22 +2,17 @@ package dev.percept.tensor;
 
 import dev.percept.io.MappedFloats;
 import java.nio.ByteBuffer;
-import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
-import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -119,13 +114,9 @@ public final class ProbeOps {
         return t.to(ScalarType.Long);
     }
 
-    public static Tensor zeros(long... shape) {
-        return torch.zeros(shape, new TensorOptions(ScalarType.Float));
-    }
-
     /** A float32 leaf tensor of zeros that records gradients (a probe's weights). */
     public static Tensor parameter(long... shape) {
-        return zeros(shape).requires_grad_(true);
+        return Ops.zeros(shape).requires_grad_(true);
     }
 
     /** Top-k values and their indices along the last dimension, largest first. */
@@ -205,19 +196,8 @@ public final class ProbeOps {
         return x.add(new Scalar(s));
     }
 
-    /** Adam over {@code params} with L2 weight decay added to the gradients (torch.optim.Adam's). */
-    public static Optimizer adam(List<Tensor> params, double lr, double weightDecay) {
-        AdamOptions options = new AdamOptions(lr);
-        options.weight_decay().put(weightDecay);
-        return new Adam(new TensorVector(params.toArray(Tensor[]::new)), options);
-    }
-
     /** A detached copy (keeps a probe's best weights while training goes on). */
     public static Tensor snapshot(Tensor t) {
         return t.detach().clone(new MemoryFormatOptional());
-    }
-
-    public static double item(Tensor t) {
-        return t.item_double();
     }
 }

@@ -11,6 +11,7 @@ import dev.percept.model.FeatureMode;
 import dev.percept.model.ModelLoader;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
-package dev.percept.align;
+package dev.percept.tensor;
 
-import dev.percept.tensor.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -41,20 +40,20 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    long steps() {
+    public long steps() {
         return step;
     }
 
-    List<Tensor> firstMoments() {
+    public List<Tensor> firstMoments() {
         return m;
     }
 
-    List<Tensor> secondMoments() {
+    public List<Tensor> secondMoments() {
         return v;
     }
 
     /** Restores the update count after the moments were loaded from a checkpoint. */
-    void restore(long steps) {
+    public void restore(long steps) {
         this.step = steps;
     }
 
