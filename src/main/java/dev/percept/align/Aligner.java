@@ -234,7 +234,7 @@ public final class Aligner {
             int stepTriplets = 0;
             for (int mb = start; mb < end; mb++) {
                 List<Triplet> batch = microBatch(order, mb);
-                Map<Preprocessing, float[]> input = TripletPixels.await(next);
+                Map<Preprocessing, float[]> input = Embedder.await(next);
                 next = mb + 1 < microBatches ? prepare(microBatch(order, mb + 1)) : null;
                 Ops.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
                 double loss = training.accumulate(batch, input, config.margin(),

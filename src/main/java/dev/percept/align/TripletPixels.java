@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -38,21 +37,9 @@ final class TripletPixels implements AutoCloseable {
         preprocessings.forEach(p -> cache.put(p, new HashMap<>()));
     }
 
-    /** Starts preparing a batch; {@link #await} collects it. */
+    /** Starts preparing a batch; {@link dev.percept.embed.Embedder#await} collects it. */
     CompletableFuture<Map<Preprocessing, float[]>> prepare(List<Triplet> batch) {
         return CompletableFuture.supplyAsync(() -> load(batch), worker);
-    }
-
-    /** The prepared batch; a decoding failure is rethrown as itself (it names the file). */
-    static Map<Preprocessing, float[]> await(CompletableFuture<Map<Preprocessing, float[]>> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     private Map<Preprocessing, float[]> load(List<Triplet> batch) {

@@ -117,8 +117,11 @@ public final class Embedder implements AutoCloseable {
         return 1 - dot / Math.sqrt(na * nb);
     }
 
-    /** The prepared batch, with a decoding failure rethrown as itself (it names the file). */
-    private static Batch await(CompletableFuture<Batch> future) {
+    /**
+     * The result of work prepared on a worker thread (a decoded batch), with a failure rethrown
+     * as itself: a decoding error names the file, and callers report it as such.
+     */
+    public static <T> T await(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
