@@ -79,8 +79,8 @@ public final class Backbone implements AutoCloseable {
         this.head = head;
     }
 
-    /** {@link #features} without the MLP head: what a head is trained on. */
-    public Tensor backboneFeatures(Tensor pixels, FeatureMode mode) {
+    /** {@link #features} without the MLP head. */
+    private Tensor backboneFeatures(Tensor pixels, FeatureMode mode) {
         Tensor tokens = vit.forward(pixels);
         long batch = tokens.size(0);
         int prefix = vit.prefixTokens();
