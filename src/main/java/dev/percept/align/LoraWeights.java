@@ -80,7 +80,7 @@ final class LoraWeights implements AutoCloseable {
         List<String> names = names();
         List<Tensor> params = parameters();
         for (int i = 0; i < names.size(); i++) {
-            tensors.put(names.get(i), TrainingState.floats(params.get(i)));
+            tensors.put(names.get(i), Ops.floatArray(params.get(i)));
         }
         SafetensorsWriter.write(folder.resolve("adapter_model.safetensors"), tensors, Map.of("format", "pt"));
         ObjectNode config = JsonFiles.mapper().createObjectNode();

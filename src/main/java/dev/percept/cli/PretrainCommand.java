@@ -33,13 +33,20 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1234", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--resume", description = "Continue the unfinished job in --out from its checkpoint (same command, plus --resume).")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "60", paramLabel = "SECONDS",
+            description = "Save progress at most this often (0: after every step). Default: ${DEFAULT-VALUE}.")
+    double checkpointSeconds;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Compute threads (0: one per core).")
     int threads;
 
     @Override
     public Integer call() {
         Engine.start(threads);
-        Pretrainer.run(new Pretrainer.Options(data, out, steps, perClass, lr, seed), System.out);
+        Pretrainer.run(new Pretrainer.Options(data, out, steps, perClass, lr, seed, resume, checkpointSeconds), System.out);
         return 0;
     }
 }

@@ -88,7 +88,7 @@ public final class MlpHead implements AutoCloseable {
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         List<Tensor> params = parameters();
         for (int i = 0; i < NAMES.size(); i++) {
-            tensors.put(NAMES.get(i), new FloatArray(Ops.shape(params.get(i)), Ops.toFloats(params.get(i).detach())));
+            tensors.put(NAMES.get(i), Ops.floatArray(params.get(i)));
         }
         SafetensorsWriter.write(folder.resolve("head.safetensors"), tensors, Map.of("format", "pt"));
         ObjectNode config = JsonFiles.mapper().createObjectNode();

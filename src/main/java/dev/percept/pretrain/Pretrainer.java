@@ -19,6 +19,8 @@ import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.ProbeOps;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.TrainingCheckpoint;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +46,30 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class Pretrainer {
     private static final int WARMUP_STEPS = 100;
+    /** Where an unfinished job keeps its state, inside --out; removed once the model is written. */
+    static final String CHECKPOINT = "pretrain-checkpoint.safetensors";
 
     /**
      * @param data a folder of class folders, or one with {@code train/} (and {@code val/}) inside
      * @param perClass images per class in a batch (each anchor needs a positive: at least 2)
      */
-    public record Options(Path data, Path out, int steps, int perClass, double lr, long seed) {
+    public record Options(Path data, Path out, int steps, int perClass, double lr, long seed, boolean resume,
+            double checkpointSeconds) {
         public Options {
             if (steps <= 0 || perClass < 1 || lr <= 0) {
                 throw new PerceptException("pretraining needs positive --steps, --per-class and --lr");
             }
+        }
+
+        /** What the weights depend on: a checkpoint only continues a job with the same values. */
+        Map<String, String> recipe() {
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("data", data.toString());
+            r.put("steps", Integer.toString(steps));
+            r.put("per_class", Integer.toString(perClass));
+            r.put("lr", Double.toString(lr));
+            r.put("seed", Long.toString(seed));
+            return r;
         }
     }
 
@@ -88,8 +104,14 @@ public final class Pretrainer {
             List<List<Integer>> byClass = indicesByClass(train);
             Progress progress = Progress.onStderr("pretrain", "steps", o.steps());
             double loss = Double.NaN;
+            List<String> names = new ArrayList<>(weights.keySet());
+            names.addAll(List.of("classifier.weight", "classifier.bias"));
+            Path checkpoint = o.out().resolve(CHECKPOINT);
             try (Adam adam = new Adam(params, 0.9, 0.999, 0)) {
-                for (int step = 0; step < o.steps(); step++) {
+                int first = resumeFrom(checkpoint, o, names, params, adam);
+                progress.advance(first);
+                long saved = System.nanoTime();
+                for (int step = first; step < o.steps(); step++) {
                     SplittableRandom random = new SplittableRandom(o.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
                     loss = step(model, head, images, byClass, prep, o, random);
                     if (!Double.isFinite(loss)) {
@@ -99,6 +121,12 @@ public final class Pretrainer {
                     adam.step(learningRate(o, step));
                     progress.note(String.format(Locale.ROOT, "loss %.4f", loss));
                     progress.advance(1);
+                    if (step + 1 < o.steps() && System.nanoTime() - saved >= o.checkpointSeconds() * 1e9) {
+                        Map<String, String> counters = o.recipe();
+                        counters.put("step", Integer.toString(step + 1));
+                        TrainingCheckpoint.save(checkpoint, names, params, adam, counters);
+                        saved = System.nanoTime();
+                    }
                 }
             }
             double accuracy = val == null ? Double.NaN : knnAccuracy(model, prep, images, train.labels(), val);
@@ -107,14 +135,44 @@ public final class Pretrainer {
             }
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("pretrained_by", "percept pretrain");
-            provenance.put("data", o.data().toString());
-            provenance.put("steps", Integer.toString(o.steps()));
-            provenance.put("per_class", Integer.toString(o.perClass()));
-            provenance.put("lr", Double.toString(o.lr()));
-            provenance.put("seed", Long.toString(o.seed()));
+            provenance.putAll(o.recipe());
             StandIn.write(o.out(), weights, provenance);
+            deleteCheckpoint(checkpoint);
             log.printf(Locale.ROOT, "final loss %.4f; wrote %s%n", loss, o.out());
             return new Result(loss, accuracy, count);
+        }
+    }
+
+    /**
+     * The step to start from: 0 for a new job, else the step an interrupted one saved (its weights
+     * and moments restored). A checkpoint is only continued with --resume and the same recipe.
+     */
+    private static int resumeFrom(Path checkpoint, Options o, List<String> names, List<Tensor> params, Adam adam) {
+        if (!Files.isRegularFile(checkpoint)) {
+            if (o.resume()) {
+                throw new PerceptException("nothing to resume: " + checkpoint + " does not exist");
+            }
+            return 0;
+        }
+        if (!o.resume()) {
+            throw new PerceptException(o.out() + " holds an unfinished pretraining (" + CHECKPOINT + "); pass --resume "
+                    + "to continue it, or choose another --out");
+        }
+        Map<String, String> saved = TrainingCheckpoint.load(checkpoint, names, params, adam);
+        for (Map.Entry<String, String> e : o.recipe().entrySet()) {
+            if (!e.getValue().equals(saved.get(e.getKey()))) {
+                throw new PerceptException("--resume continues with the checkpoint's settings, but " + e.getKey() + " was "
+                        + saved.get(e.getKey()) + " and is now " + e.getValue() + " (" + checkpoint + ")");
+            }
+        }
+        return Integer.parseInt(saved.get("step"));
+    }
+
+    private static void deleteCheckpoint(Path checkpoint) {
+        try {
+            Files.deleteIfExists(checkpoint);
+        } catch (IOException e) {
+            throw new PerceptException("cannot remove " + checkpoint + ": " + e.getMessage(), e);
         }
     }
 

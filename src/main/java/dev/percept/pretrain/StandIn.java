@@ -39,7 +39,7 @@ public final class StandIn {
      */
     static void write(Path folder, Map<String, Tensor> weights, Map<String, String> provenance) {
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
-        weights.forEach((name, t) -> tensors.put(name, new FloatArray(Ops.shape(t), Ops.toFloats(t.detach()))));
+        weights.forEach((name, t) -> tensors.put(name, Ops.floatArray(t)));
         Map<String, String> meta = new LinkedHashMap<>(provenance);
         meta.put("format", "pt");
         SafetensorsWriter.write(folder.resolve("model.safetensors"), tensors, meta, SafetensorsDtype.F16);

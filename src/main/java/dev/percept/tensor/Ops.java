@@ -1,5 +1,6 @@
 package dev.percept.tensor;
 
+import dev.percept.io.FloatArray;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -69,6 +70,11 @@ public final class Ops {
     /** The tensor as a contiguous float32 tensor on the CPU (itself if it already is one). */
     public static Tensor cpuFloats(Tensor t) {
         return t.to(new Device("cpu"), ScalarType.Float).contiguous();
+    }
+
+    /** A tensor's shape and values (outside autograd), as written to safetensors files. */
+    public static FloatArray floatArray(Tensor t) {
+        return new FloatArray(shape(t), toFloats(t.detach()));
     }
 
     /** The values of a tensor as a Java array (copied to CPU float32 first if needed). */

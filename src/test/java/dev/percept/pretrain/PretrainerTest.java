@@ -2,10 +2,13 @@ package dev.percept.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.percept.PerceptException;
+import dev.percept.cli.Main;
+import dev.percept.io.Safetensors;
 import dev.percept.model.Backbone;
 import dev.percept.model.ModelLoader;
 import dev.percept.tensor.ComputeDevice;
@@ -19,7 +22,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +63,8 @@ class PretrainerTest {
         Path data = dir.resolve("data");
         classFolders(data);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        Pretrainer.Result r = Pretrainer.run(new Pretrainer.Options(data, dir.resolve("a"), 3, 2, 1e-3, 7), quiet);
-        Pretrainer.run(new Pretrainer.Options(data, dir.resolve("b"), 3, 2, 1e-3, 7), quiet);
+        Pretrainer.Result r = Pretrainer.run(new Pretrainer.Options(data, dir.resolve("a"), 3, 2, 1e-3, 7, false, 60), quiet);
+        Pretrainer.run(new Pretrainer.Options(data, dir.resolve("b"), 3, 2, 1e-3, 7, false, 60), quiet);
         assertEquals(1_223_040, r.parameters());
         assertTrue(Double.isFinite(r.finalLoss()) && r.valKnnAccuracy() >= 0 && r.valKnnAccuracy() <= 1);
         assertArrayEquals(Files.readAllBytes(dir.resolve("a/model.safetensors")), Files.readAllBytes(dir.resolve("b/model.safetensors")));
@@ -70,12 +76,52 @@ class PretrainerTest {
     }
 
     @Test
+    void aKilledPretrainingResumesToTheSameWeights() throws IOException, InterruptedException {
+        Engine.start(2);
+        Path data = dir.resolve("data");
+        classFolders(data);
+        Path killed = dir.resolve("killed");
+        List<String> args = List.of("pretrain", "--data", data.toString(), "--out", killed.toString(), "--steps", "150",
+                "--per-class", "2", "--threads", "2", "--checkpoint-every", "0");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        Process job = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile()).start();
+        Path checkpoint = killed.resolve(Pretrainer.CHECKPOINT);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (savedStep(checkpoint) < 20 && job.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(job.isAlive(), "the job ended before it could be killed: " + Files.readString(dir.resolve("job.log")));
+        job.destroyForcibly().waitFor();
+        assertTrue(savedStep(checkpoint) >= 20 && !Files.exists(killed.resolve("model.safetensors")));
+
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        PerceptException refused = assertThrows(PerceptException.class,
+                () -> Pretrainer.run(new Pretrainer.Options(data, killed, 150, 2, 1e-3, 1234, false, 0), quiet));
+        assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
+        Pretrainer.run(new Pretrainer.Options(data, killed, 150, 2, 1e-3, 1234, true, 0), quiet);
+        Pretrainer.run(new Pretrainer.Options(data, dir.resolve("whole"), 150, 2, 1e-3, 1234, false, 60), quiet);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("whole/model.safetensors")),
+                Files.readAllBytes(killed.resolve("model.safetensors")));
+        assertFalse(Files.exists(checkpoint), "the checkpoint goes once the model is written");
+    }
+
+    private static long savedStep(Path checkpoint) {
+        try {
+            return Long.parseLong(Safetensors.read(checkpoint).metadata().get("step"));
+        } catch (RuntimeException e) {
+            return 0; // not written yet
+        }
+    }
+
+    @Test
     void oneCategoryIsRefused() throws IOException {
         Path data = dir.resolve("one");
         Files.createDirectories(data.resolve("only"));
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", data.resolve("only/0.png").toFile());
         PerceptException e = assertThrows(PerceptException.class,
-                () -> Pretrainer.run(new Pretrainer.Options(data, dir.resolve("x"), 1, 2, 1e-3, 1), System.out));
+                () -> Pretrainer.run(new Pretrainer.Options(data, dir.resolve("x"), 1, 2, 1e-3, 1, false, 60), System.out));
         assertTrue(e.getMessage().contains("two class folders"), e.getMessage());
     }
 }
