@@ -94,18 +94,13 @@ public final class Aligner {
         }
     }
 
-    /** The settings a run folder was started with. */
-    public static AlignConfig savedConfig(Path out) {
-        return AlignConfig.read(out.resolve("config.json"));
-    }
-
     private Result train() {
         Path configFile = options.out().resolve("config.json");
         if (options.resume()) {
             if (!Files.isRegularFile(configFile)) {
                 throw new PerceptException("nothing to resume: " + configFile + " does not exist");
             }
-            List<String> changed = savedConfig(options.out()).differences(config);
+            List<String> changed = AlignConfig.read(configFile).differences(config);
             if (!changed.isEmpty()) {
                 throw new PerceptException("--resume continues a run with its own settings, but this command changes "
                         + String.join("; ", changed) + " (saved in " + configFile + ")");
@@ -291,7 +286,7 @@ public final class Aligner {
         Bootstrap.Interval score = TwoAfcScore.score(d, val, config.seed()).all();
         double trainLoss = state.epochTriplets() == 0 ? Double.NaN : state.epochLossSum() / state.epochTriplets();
         boolean best = loss < state.bestValLoss();
-        epochAdapter(epoch + 1);
+        training.writeOutput(epochFolder(epoch + 1));
         ObjectNode line = JsonFiles.mapper().createObjectNode();
         line.put("epoch", epoch + 1);
         line.put("train_loss", trainLoss);
@@ -311,10 +306,6 @@ public final class Aligner {
     /** Where epoch {@code n}'s adapter lives; for an ensemble, one subfolder per member. */
     private Path epochFolder(int n) {
         return options.out().resolve("epochs").resolve(Integer.toString(n)).resolve(training.outputName());
-    }
-
-    private void epochAdapter(int n) {
-        training.writeOutput(epochFolder(n));
     }
 
     private void checkpoint() {

@@ -1,7 +1,6 @@
 package dev.percept.align;
 
 import dev.percept.PerceptException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,10 +57,5 @@ public record LoraSpec(int rank, double alpha, double dropout, List<String> targ
             }
         }
         return false;
-    }
-
-    /** The target list as written in adapter_config.json. */
-    List<String> peftTargets() {
-        return new ArrayList<>(targets);
     }
 }

@@ -119,7 +119,6 @@ public final class LoraTraining implements TrainableModel {
     }
 
     /** Trainable values over all members. */
-    @Override
     public long parameterCount() {
         return params.stream().mapToLong(Tensor::numel).sum();
     }

@@ -89,7 +89,7 @@ final class LoraWeights implements AutoCloseable {
         config.put("r", spec.rank());
         config.put("lora_alpha", spec.alpha());
         config.put("lora_dropout", spec.dropout());
-        spec.peftTargets().forEach(config.putArray("target_modules")::add);
+        spec.targets().forEach(config.putArray("target_modules")::add);
         config.put("bias", "none");
         config.put("fan_in_fan_out", false);
         config.put("init_lora_weights", true);

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * DreamSim's MLP-head variant: the backbone stays frozen and a residual MLP on its feature is
@@ -105,11 +104,6 @@ final class MlpHeadTraining implements TrainableModel {
     @Override
     public TrainingState load(Path file) {
         return TrainingState.load(file, MlpHead.names(), head.parameters(), adam);
-    }
-
-    @Override
-    public long parameterCount() {
-        return head.parameters().stream().mapToLong(Tensor::numel).sum();
     }
 
     @Override

@@ -41,8 +41,6 @@ interface TrainableModel extends AutoCloseable {
 
     TrainingState load(Path file);
 
-    long parameterCount();
-
     @Override
     void close();
 }
