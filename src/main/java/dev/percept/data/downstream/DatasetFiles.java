@@ -70,6 +70,11 @@ final class DatasetFiles {
         }
     }
 
+    /** A path named in a list file, relative to the root (a leading slash tolerated, as in BTS's lists). */
+    static Path listed(Path root, String path) {
+        return root.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
     /** The file name without its extension. */
     static String stem(Path file) {
         String name = file.getFileName().toString();

@@ -31,14 +31,10 @@ public final class NyuDepth {
             } catch (NumberFormatException e) {
                 throw new PerceptException(listFile + ", line " + (i + 1) + ": focal length '" + f[2] + "' is not a number");
             }
-            out.add(new DenseImage(root.resolve(relative(f[0])), root.resolve(relative(f[1]))));
+            out.add(new DenseImage(DatasetFiles.listed(root, f[0]), DatasetFiles.listed(root, f[1])));
         }
         DatasetFiles.requireAll(out.stream().map(DenseImage::image).toList(), listFile.toString());
         DatasetFiles.requireAll(out.stream().map(DenseImage::target).toList(), listFile.toString());
         return out;
-    }
-
-    private static String relative(String path) {
-        return path.startsWith("/") ? path.substring(1) : path;
     }
 }
