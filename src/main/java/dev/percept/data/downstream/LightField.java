@@ -29,8 +29,7 @@ public final class LightField {
                     scenes.add(new DenseImage(scene.resolve(CENTRE_VIEW), scene.resolve(DEPTH)));
                 }
             }
-            DatasetFiles.requireAll(scenes.stream().map(DenseImage::image).toList(), "the scenes in " + dir);
-            DatasetFiles.requireAll(scenes.stream().map(DenseImage::target).toList(), "the scenes in " + dir);
+            DatasetFiles.requirePairs(scenes, "the scenes in " + dir);
             out.addAll(scenes);
         }
         return out;

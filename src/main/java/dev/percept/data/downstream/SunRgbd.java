@@ -1,6 +1,5 @@
 package dev.percept.data.downstream;
 
-import dev.percept.PerceptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,23 +17,17 @@ public final class SunRgbd {
 
     public static List<DenseImage> read(Path root, String split) {
         Path listFile = root.resolve("SUNRGBD_" + split + "_splits.txt");
-        List<String> lines = DatasetFiles.lines(listFile);
         List<DenseImage> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split("\\s+");
+        for (DatasetFiles.Row row : DatasetFiles.rows(listFile)) {
+            String[] f = row.fields();
             if (f.length != 2) {
-                throw new PerceptException(listFile + ", line " + (i + 1) + ": expected '<rgb> <depth>', got '" + line + "'");
+                throw row.expected("<rgb> <depth>");
             }
             if (!f[1].equals("None")) {
                 out.add(new DenseImage(DatasetFiles.listed(root, f[0]), DatasetFiles.listed(root, f[1])));
             }
         }
-        DatasetFiles.requireAll(out.stream().map(DenseImage::image).toList(), listFile.toString());
-        DatasetFiles.requireAll(out.stream().map(DenseImage::target).toList(), listFile.toString());
+        DatasetFiles.requirePairs(out, listFile.toString());
         return out;
     }
 }
