@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             BenchCommand.class,
             SynthCommand.class,
+            IndexCommand.class,
+            SearchCommand.class,
+            DuplicatesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

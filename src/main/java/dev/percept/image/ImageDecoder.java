@@ -1,6 +1,7 @@
 package dev.percept.image;
 
 import dev.percept.PerceptException;
+import java.awt.Dimension;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -109,6 +110,31 @@ public final class ImageDecoder {
             }
         } catch (IOException | RuntimeException e) {
             throw corrupt(file, e);
+        }
+    }
+
+    /**
+     * An image's width and height read from its header alone, without decoding pixels: how an
+     * upload's size is checked against a limit before it is decoded. {@code name} labels errors.
+     */
+    public static Dimension dimensions(byte[] bytes, String name) {
+        if (bytes.length == 0) {
+            throw new PerceptException(name + ": empty, not an image");
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new PerceptException(name + ": not an image in a readable format (PNG, JPEG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new Dimension(reader.getWidth(0), reader.getHeight(0));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(Path.of(name), e);
         }
     }
 
