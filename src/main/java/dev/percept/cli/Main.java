@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             IndexCommand.class,
             SearchCommand.class,
             DuplicatesCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {
