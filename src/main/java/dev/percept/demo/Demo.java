@@ -139,7 +139,7 @@ public final class Demo {
 
     private static ModelRequest request(Settings s, Path adapter) {
         return new ModelRequest(s.standin().toString(), null, Precision.AUTO, ComputeDevice.CPU, 0, false, null,
-                adapter == null ? List.of() : List.of(adapter));
+                adapter == null ? List.of() : List.of(adapter), null);
     }
 
     /** Aligns one variant, or reuses (or resumes) what an earlier demo left in its run folder. */

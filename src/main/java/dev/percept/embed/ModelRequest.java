@@ -6,6 +6,7 @@ import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.image.Preprocessing;
 import dev.percept.model.Backbone;
+import dev.percept.model.Checkpoint;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.ModelLoader;
 import dev.percept.model.VitConfig.Activation;
@@ -28,6 +29,7 @@ import java.util.List;
  * @param upstreamCrop resize the shorter side and centre-crop instead of DreamSim's squash
  * @param activation null to keep the checkpoint's (or the known name's)
  * @param adapters PEFT LoRA adapters merged into the members' weights: none, or one per member
+ * @param checkpointKey the entry of a PyTorch checkpoint holding the weights, or null to find it
  */
 public record ModelRequest(
         String spec,
@@ -37,7 +39,8 @@ public record ModelRequest(
         int imageSize,
         boolean upstreamCrop,
         Activation activation,
-        List<Path> adapters) {
+        List<Path> adapters,
+        String checkpointKey) {
 
     /** Loads every member; on failure, closes what was already loaded. */
     public List<Member> open(ModelStore store) {
@@ -55,7 +58,7 @@ public record ModelRequest(
                 Activation act = activation != null ? activation : knownActivation(name, known);
                 Path folder = store.resolve(name);
                 Path adapter = adapters.isEmpty() ? null : adapters.get(i);
-                Backbone backbone = ModelLoader.load(folder, adapter, act, precision, device);
+                Backbone backbone = ModelLoader.load(Checkpoint.open(folder, checkpointKey), adapter, act, precision, device);
                 members.add(new Member(backbone, preprocessing(backbone), features != null ? features : backbone.defaultFeatures()));
             }
             return members;
