@@ -56,14 +56,43 @@ public record StoredTensor(Path file, String name, SafetensorsDtype dtype, long[
         return true;
     }
 
-    /** The bytes of a contiguous tensor, little-endian, positioned at 0; fails otherwise. */
+    /**
+     * The elements' bytes in row-major order, little-endian, positioned at 0: a view of the
+     * storage when the tensor is contiguous, else a gathered copy.
+     */
     public ByteBuffer contiguousBytes() {
-        if (!isContiguous()) {
-            throw new IllegalStateException(name + " is not contiguous");
+        int size = dtype.elementSize();
+        if (isContiguous()) {
+            long start = offset * size;
+            return storage.duplicate().position((int) start).limit((int) (start + elementCount() * size)).slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
         }
-        long start = offset * dtype.elementSize();
-        long length = elementCount() * dtype.elementSize();
-        return storage.duplicate().position((int) start).limit((int) (start + length)).slice().order(ByteOrder.LITTLE_ENDIAN);
+        long bytes = elementCount() * size;
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new PerceptException("tensor " + name + " in " + file + " is a strided view of " + bytes
+                    + " bytes, too large to copy");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long[] index = new long[shape.length];
+        long position = offset;
+        for (long i = 0, n = elementCount(); i < n; i++) {
+            out.put(storage.duplicate().position((int) (position * size)).limit((int) (position * size + size)));
+            position = next(index, position);
+        }
+        return out.flip();
+    }
+
+    /** Advances an odometer over the shape and returns the next element's storage index. */
+    private long next(long[] index, long position) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            position += stride[d];
+            if (++index[d] < shape[d]) {
+                return position;
+            }
+            position -= stride[d] * shape[d];
+            index[d] = 0;
+        }
+        return position;
     }
 
     /** Fails naming the tensor unless its dtype is a floating-point weight type (F32, F16, BF16). */
@@ -93,14 +122,7 @@ public record StoredTensor(Path file, String name, SafetensorsDtype dtype, long[
                 case F16 -> HalfFloats.halfToFloat(bytes.getShort(at));
                 default -> HalfFloats.bfloat16ToFloat(bytes.getShort(at));
             };
-            for (int d = shape.length - 1; d >= 0; d--) { // odometer over the shape
-                position += stride[d];
-                if (++index[d] < shape[d]) {
-                    break;
-                }
-                position -= stride[d] * shape[d];
-                index[d] = 0;
-            }
+            position = next(index, position);
         }
         return out;
     }

@@ -203,6 +203,11 @@ public final class Checkpoint {
         return out;
     }
 
+    /** Every tensor as stored, in file order. */
+    public Map<String, StoredTensor> tensors() {
+        return tensors;
+    }
+
     public boolean has(String key) {
         return tensors.containsKey(key);
     }
