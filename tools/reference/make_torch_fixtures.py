@@ -67,13 +67,15 @@ def small_state_dict(gen):
     sd["half"] = torch.randn(2, 3, generator=gen).half()
     sd["bf16"] = torch.randn(3, 2, generator=gen).bfloat16()
     sd["half_view"] = sd["half"].t()
+    sd["param"] = torch.nn.Parameter(torch.randn(2, generator=gen))  # pickled through _rebuild_parameter
     sd["num_batches_tracked"] = torch.tensor(7, dtype=torch.int64)
     sd["mask"] = torch.tensor([True, False, True])
+    sd._metadata = OrderedDict([("", {"version": 1})])  # what Module.state_dict() attaches (a BUILD on the dict)
     return sd
 
 
 def float_values(sd):
-    return {k: v.float().contiguous().numpy() for k, v in sd.items() if v.is_floating_point()}
+    return {k: v.detach().float().contiguous().numpy() for k, v in sd.items() if v.is_floating_point()}
 
 
 def make_tensors(gen):
@@ -124,6 +126,7 @@ def tiny_vit(gen):
         sd[b + "mlp.fc2.bias"] = rnd(DIM, std=0.1)
     sd["norm.weight"] = 1 + rnd(DIM, std=0.1)
     sd["norm.bias"] = rnd(DIM, std=0.1)
+    sd._metadata = OrderedDict([("", {"version": 1}), ("blocks.0", {"version": 1})])
     return sd
 
 
