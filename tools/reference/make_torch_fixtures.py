@@ -78,6 +78,30 @@ def float_values(sd):
     return {k: v.detach().float().contiguous().numpy() for k, v in sd.items() if v.is_floating_point()}
 
 
+def zip64_copy(source, target):
+    """The entries of a torch zip rewritten with ZIP64 records throughout, as torch.save writes files over 4 GiB."""
+    with zipfile.ZipFile(source) as z:
+        entries = [(info.filename, z.read(info.filename), info.CRC) for info in z.infolist()]
+    out, central = bytearray(), bytearray()
+    for name, data, crc in entries:
+        offset = len(out)
+        raw = name.encode()
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 0, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(raw), 20)
+        out += raw + struct.pack("<HHQQ", 1, 16, len(data), len(data)) + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 0, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                               len(raw), 28, 0, 0, 0, 0, 0xFFFFFFFF)
+        central += raw + struct.pack("<HHQQQ", 1, 24, len(data), len(data), offset)
+    directory_at = len(out)
+    out += central
+    record_at = len(out)
+    out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, len(entries), len(entries), len(central), directory_at)
+    out += struct.pack("<IIQI", 0x07064B50, 0, record_at, 1)
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    target.write_bytes(bytes(out))
+    with zipfile.ZipFile(target) as z:  # Python's reader agrees
+        assert z.testzip() is None and [i.filename for i in z.infolist()] == [e[0] for e in entries]
+
+
 def make_tensors(gen):
     out = OUT / "tensors"
     out.mkdir(parents=True, exist_ok=True)
@@ -85,6 +109,7 @@ def make_tensors(gen):
     write_safetensors(out / "expected.safetensors", float_values(sd))
     save(sd, out / "zip.pth")
     save(sd, out / "legacy.pth", legacy=True)
+    zip64_copy(out / "zip.pth", out / "zip64.pth")
     save({"state_dict": sd}, out / "wrapped_state_dict.pth.tar")
     visual = OrderedDict(("module.visual." + k, v) for k, v in sd.items())
     visual["module.token_embedding.weight"] = torch.randn(3, 2, generator=gen)  # a text tower, not selected

@@ -1,11 +1,13 @@
 package dev.percept.io.torch;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A Python tuple from a pickle (lists are {@code ArrayList}s, dicts {@code LinkedHashMap}s). */
 public record PickleTuple(List<Object> items) {
     public PickleTuple {
-        items = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); // may hold None (null)
+        items = Collections.unmodifiableList(new ArrayList<>(items)); // List.copyOf would refuse None (null)
     }
 
     public int size() {

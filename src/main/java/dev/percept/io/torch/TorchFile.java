@@ -192,7 +192,7 @@ public final class TorchFile {
             throw new PerceptException(file + ": a storage of " + length + " bytes; storages over 2 GiB are not supported");
         }
         if (length == 0) {
-            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+            return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN); // direct, as the mappings are
         }
         return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
     }

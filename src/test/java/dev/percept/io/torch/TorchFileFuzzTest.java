@@ -9,6 +9,7 @@ import dev.percept.io.StoredTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TorchFileFuzzTest {
     private static final List<String> SEEDS = List.of(
-            "tensors/zip.pth", "tensors/legacy.pth", "tensors/wrapped_model.pt", "tensors/low_precision.pth",
+            "tensors/zip.pth", "tensors/zip64.pth", "tensors/legacy.pth", "tensors/wrapped_model.pt", "tensors/low_precision.pth",
             "vit/dino_checkpoint.pth", "vit/views.pth", "vit/legacy.pth", "vit/adapter_bin/adapter_model.bin");
     private static final long SEED = Long.getLong("percept.fuzz.seed", 9L);
     private static final long CASE_TIMEOUT_SECONDS = 10;
@@ -103,7 +104,7 @@ class TorchFileFuzzTest {
             }
         }
         if (random.nextInt(4) == 0) {
-            return java.util.Arrays.copyOf(b, random.nextInt(b.length));
+            return Arrays.copyOf(b, random.nextInt(b.length));
         }
         return b;
     }

@@ -27,7 +27,8 @@ class TorchFileTest {
     static final Path VIT = FIXTURES.resolve("vit");
 
     @ParameterizedTest
-    @ValueSource(strings = {"zip.pth", "legacy.pth", "wrapped_state_dict.pth.tar", "wrapped_model.pt", "wrapped_module.pth"})
+    @ValueSource(strings = {"zip.pth", "zip64.pth", "legacy.pth", "wrapped_state_dict.pth.tar", "wrapped_model.pt",
+        "wrapped_module.pth"})
     void everyTensorEqualsTheReferenceExactly(String name) {
         Map<String, StoredTensor> tensors = TorchFile.read(TENSORS.resolve(name)).stateDict(null);
         Safetensors expected = Safetensors.read(TENSORS.resolve("expected.safetensors"));
