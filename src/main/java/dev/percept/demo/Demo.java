@@ -152,7 +152,7 @@ public final class Demo {
         s.log().println("  " + v.name() + ": " + v.source());
         AlignConfig config = new AlignConfig(s.standin().toString(), v.features(), "auto", 0, "dreamsim", null, v.data(),
                 "train", null, 0.1, s.maxTriplets(), LoraSpec.singleDefault(), s.lr(), 0.5, 0.999, 0, 32, 1, s.epochs(),
-                AlignConfig.MARGIN, s.seed(), AlignConfig.LORA, 512);
+                AlignConfig.MARGIN, s.seed(), AlignConfig.LORA, 512, null);
         Aligner.run(config, new Aligner.RunOptions(run, Files.isRegularFile(run.resolve("config.json")), ComputeDevice.CPU,
                 s.store(), 30, 1L << 30, quiet(s.log())));
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.percept.align.AlignFixtures;
+import dev.percept.io.JsonFiles;
 import dev.percept.io.Npy;
 import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsDtype;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +40,20 @@ class TorchCommandsTest {
         assertArrayEquals(reference, embed("legacy", VIT.resolve("legacy.pth").toString()));
         assertArrayEquals(reference, embed("teacher", VIT.resolve("dino_checkpoint.pth").toString(), "--checkpoint-key", "teacher"));
         assertArrayEquals(reference, embed("sharded", VIT.resolve("sharded").toString()));
+    }
+
+    @Test
+    @Tag("slow") // about 90 s on the shared 2-core machine
+    void alignsAChosenEntryOfATrainingCheckpoint() throws IOException {
+        Path data = dir.resolve("data");
+        AlignFixtures.colourTriplets(data, 32, 8, 3);
+        Path run = dir.resolve("run");
+        Cli r = Cli.run("align", "--model", VIT.resolve("dino_checkpoint.pth").toString(), "--checkpoint-key", "teacher",
+                "--data", data.resolve("train.csv").toString(), "--out", run.toString(), "--epochs", "1", "--batch", "8",
+                "--threads", "1", "--precision", "fp32");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("teacher", JsonFiles.readObject(run.resolve("config.json")).path("checkpoint_key").asText());
+        assertTrue(Files.isRegularFile(run.resolve("adapter/adapter_model.safetensors")));
     }
 
     @ParameterizedTest
