@@ -413,13 +413,12 @@ final class RestrictedUnpickler {
     }
 
     private Object pop() {
-        int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
-        if (stack.size() <= floor) {
-            throw fail("pickle stack underflow");
-        }
-        return stack.remove(stack.size() - 1);
+        Object top = peek();
+        stack.remove(stack.size() - 1);
+        return top;
     }
 
+    /** The top of the stack; values below the innermost MARK are out of reach, as in Python's unpickler. */
     private Object peek() {
         int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
         if (stack.size() <= floor) {
