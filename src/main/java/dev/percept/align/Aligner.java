@@ -15,7 +15,7 @@ import dev.percept.image.Preprocessing;
 import dev.percept.io.JsonFiles;
 import dev.percept.model.FeatureMode;
 import dev.percept.tensor.ComputeDevice;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -231,7 +231,7 @@ public final class Aligner {
                 List<Triplet> batch = microBatch(order, mb);
                 Map<Preprocessing, float[]> input = Embedder.await(next);
                 next = mb + 1 < microBatches ? prepare(microBatch(order, mb + 1)) : null;
-                Ops.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
+                Tensors.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
                 double loss = training.accumulate(batch, input, config.margin(),
                         (double) batch.size() / tripletsIn(order, start, end));
                 if (!Double.isFinite(loss)) {

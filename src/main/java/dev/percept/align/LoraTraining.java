@@ -4,12 +4,13 @@ import dev.percept.data.Triplet;
 import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
 import dev.percept.tensor.Adam;
+import dev.percept.tensor.HingeStep;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -28,7 +29,7 @@ public final class LoraTraining implements TrainableModel {
     /** Attaches fresh LoRA branches (drawn after seeding libtorch with {@code seed}). */
     public LoraTraining(List<Member> members, LoraSpec spec, double beta1, double beta2, double weightDecay, long seed) {
         this.members = List.copyOf(members);
-        Ops.seed(seed);
+        Tensors.seed(seed);
         for (int i = 0; i < members.size(); i++) {
             LoraWeights lora = LoraWeights.attach(members.get(i).backbone().transformer(), spec);
             loras.add(lora);
@@ -74,9 +75,7 @@ public final class LoraTraining implements TrainableModel {
      * @param targets y per triplet (+1: the right image is closer)
      */
     public double accumulate(Map<Preprocessing, float[]> input, float[] targets, double margin, double weight) {
-        try (PointerScope scope = new PointerScope()) {
-            return HingeLoss.backward(features(input, 3 * targets.length), targets, margin, weight);
-        }
+        return HingeStep.backward(() -> features(input, 3 * targets.length), targets, margin, weight);
     }
 
     /** One Adam update from the accumulated gradients, which are then cleared. */
@@ -91,7 +90,7 @@ public final class LoraTraining implements TrainableModel {
         for (int i = 0; i < parts.length; i++) {
             Member m = members.get(i);
             Preprocessing p = m.preprocessing();
-            Tensor x = Ops.floats(input.get(p), count, 3, p.height(), p.width());
+            Tensor x = Tensors.floats(input.get(p), count, 3, p.height(), p.width());
             parts[i] = m.backbone().features(x, m.features()).reshape(count, -1);
         }
         return parts.length == 1 ? parts[0] : Ops.cat(1, parts);

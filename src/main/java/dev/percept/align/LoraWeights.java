@@ -6,7 +6,7 @@ import dev.percept.io.JsonFiles;
 import dev.percept.io.SafetensorsWriter;
 import dev.percept.model.LoraBranch;
 import dev.percept.model.VisionTransformer;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,8 +45,8 @@ final class LoraWeights implements AutoCloseable {
             long out = m.getValue()[0];
             long in = m.getValue()[1];
             double bound = 1 / Math.sqrt(in);
-            Tensor a = retained(Ops.parameter(Ops.uniform(-bound, bound, spec.rank(), in)));
-            Tensor b = retained(Ops.parameter(Ops.zeros(out, spec.rank())));
+            Tensor a = retained(Tensors.parameter(Tensors.uniform(-bound, bound, spec.rank(), in)));
+            Tensor b = retained(Tensors.parameter(Tensors.zeros(out, spec.rank())));
             LoraBranch branch = new LoraBranch(a, b, spec.scale(), spec.dropout());
             vit.attachLora(m.getKey(), branch);
             branches.put(m.getKey(), branch);
@@ -80,7 +80,7 @@ final class LoraWeights implements AutoCloseable {
         List<String> names = names();
         List<Tensor> params = parameters();
         for (int i = 0; i < names.size(); i++) {
-            tensors.put(names.get(i), Ops.floatArray(params.get(i)));
+            tensors.put(names.get(i), Tensors.floatArray(params.get(i)));
         }
         SafetensorsWriter.write(folder.resolve("adapter_model.safetensors"), tensors, Map.of("format", "pt"));
         ObjectNode config = JsonFiles.mapper().createObjectNode();

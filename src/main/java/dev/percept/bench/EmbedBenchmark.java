@@ -5,7 +5,7 @@ import dev.percept.embed.Embedder;
 import dev.percept.embed.Member;
 import dev.percept.embed.FeatureNorm;
 import dev.percept.image.Preprocessing;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -54,7 +54,7 @@ public final class EmbedBenchmark {
         double network;
         try (PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor pixels = Ops.normal(0, 1, batch, 3, p.height(), p.width());
+            Tensor pixels = Tensors.normal(0, 1, batch, 3, p.height(), p.width());
             long start = System.nanoTime();
             int images = 0;
             do {
@@ -68,7 +68,7 @@ public final class EmbedBenchmark {
 
     private static void run(Member member, Tensor pixels) {
         try (PointerScope scope = new PointerScope()) {
-            Ops.toFloats(member.backbone().features(pixels, member.features()));
+            Tensors.toFloats(member.backbone().features(pixels, member.features()));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.percept.image.Preprocessing;
 import dev.percept.image.RgbImage;
 import dev.percept.model.FeatureMode;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,11 +160,11 @@ public final class Embedder implements AutoCloseable {
             List<Tensor> parts = new ArrayList<>();
             for (Member m : members) {
                 Preprocessing p = m.preprocessing();
-                Tensor pixels = Ops.floats(batch.pixels.get(p), batch.size, 3, p.height(), p.width());
+                Tensor pixels = Tensors.floats(batch.pixels.get(p), batch.size, 3, p.height(), p.width());
                 parts.add(m.backbone().features(pixels, m.features()).reshape(batch.size, -1));
             }
             Tensor rows = parts.size() == 1 ? parts.get(0) : Ops.cat(1, parts.toArray(Tensor[]::new));
-            float[] flat = Ops.toFloats(normalization.apply(rows));
+            float[] flat = Tensors.toFloats(normalization.apply(rows));
             int width = flat.length / batch.size;
             float[][] out = new float[batch.size][];
             for (int i = 0; i < batch.size; i++) {

@@ -5,7 +5,7 @@ import dev.percept.PerceptException;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +139,7 @@ public final class Checkpoint {
             default -> throw new PerceptException("tensor " + key + " in " + file.file()
                     + " has dtype " + e.dtype() + "; model weights must be F32, F16 or BF16");
         };
-        Tensor raw = Ops.fromBytes(e.data(), stored, e.shape());
+        Tensor raw = Tensors.fromBytes(e.data(), stored, e.shape());
         if (stored == ScalarType.Float) {
             return raw;
         }

@@ -9,6 +9,7 @@ import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
 import dev.percept.io.SafetensorsWriter;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,8 +49,8 @@ public final class MlpHead implements AutoCloseable {
     public static MlpHead initial(FeatureMode features, int dim, int hidden) {
         double b1 = 1 / Math.sqrt(dim);
         double b2 = 1 / Math.sqrt(hidden);
-        return new MlpHead(features, Ops.parameter(Ops.uniform(-b1, b1, hidden, dim)), Ops.parameter(Ops.uniform(-b1, b1, hidden)),
-                Ops.parameter(Ops.uniform(-b2, b2, dim, hidden)), Ops.parameter(Ops.uniform(-b2, b2, dim)));
+        return new MlpHead(features, Tensors.parameter(Tensors.uniform(-b1, b1, hidden, dim)), Tensors.parameter(Tensors.uniform(-b1, b1, hidden)),
+                Tensors.parameter(Tensors.uniform(-b2, b2, dim, hidden)), Tensors.parameter(Tensors.uniform(-b2, b2, dim)));
     }
 
     /** Reads a head folder; every missing or mis-shaped tensor is an error naming the file. */
@@ -79,7 +80,7 @@ public final class MlpHead implements AutoCloseable {
                 throw new PerceptException(weightsFile + ": " + name + " is " + Arrays.toString(s.shape())
                         + ", expected " + Arrays.toString(shapes[i]) + " from " + configFile);
             }
-            t[i] = Ops.floats(s.toFloats(), shapes[i]);
+            t[i] = Tensors.floats(s.toFloats(), shapes[i]);
         }
         return new MlpHead(FeatureMode.parse(config.get("features").asText()), t[0], t[1], t[2], t[3]);
     }
@@ -88,7 +89,7 @@ public final class MlpHead implements AutoCloseable {
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         List<Tensor> params = parameters();
         for (int i = 0; i < NAMES.size(); i++) {
-            tensors.put(NAMES.get(i), Ops.floatArray(params.get(i)));
+            tensors.put(NAMES.get(i), Tensors.floatArray(params.get(i)));
         }
         SafetensorsWriter.write(folder.resolve("head.safetensors"), tensors, Map.of("format", "pt"));
         ObjectNode config = JsonFiles.mapper().createObjectNode();

@@ -3,6 +3,7 @@ package dev.percept.pretrain;
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.data.LabeledImages;
+import dev.percept.eval.KnnVote;
 import dev.percept.image.ImageDecoder;
 import dev.percept.image.Normalization;
 import dev.percept.image.Preprocessing;
@@ -15,9 +16,11 @@ import dev.percept.model.ModelLoader;
 import dev.percept.model.RandomWeights;
 import dev.percept.model.VitConfig;
 import dev.percept.tensor.Adam;
+import dev.percept.tensor.ClassifierStep;
 import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.CosineTopK;
 import dev.percept.tensor.Ops;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.TrainingCheckpoint;
 import java.io.IOException;
@@ -94,7 +97,7 @@ public final class Pretrainer {
                 Precision.FP32, ComputeDevice.CPU);
                 PointerScope outer = new PointerScope()) {
             Map<String, Tensor> weights = model.transformer().trainAllWeights();
-            Ops.seed(init.nextLong());
+            Tensors.seed(init.nextLong());
             Tensor[] head = classifier(config.hidden(), train.classes().size());
             List<Tensor> params = new ArrayList<>(weights.values());
             params.addAll(List.of(head));
@@ -189,7 +192,7 @@ public final class Pretrainer {
     private static Tensor[] classifier(int width, int classes) {
         double bound = 1 / Math.sqrt(width);
         return new Tensor[] {
-            Ops.parameter(Ops.uniform(-bound, bound, classes, width)), Ops.parameter(Ops.uniform(-bound, bound, classes))
+            Tensors.parameter(Tensors.uniform(-bound, bound, classes, width)), Tensors.parameter(Tensors.uniform(-bound, bound, classes))
         };
     }
 
@@ -208,15 +211,8 @@ public final class Pretrainer {
                 labels[slot++] = c;
             }
         }
-        try (PointerScope scope = new PointerScope()) {
-            Tensor features = model.features(Ops.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS_NORMED);
-            Tensor loss = ProbeOps.crossEntropy(Ops.linear(features, head[0], head[1]), ProbeOps.longs(labels), -100);
-            double value = Ops.scalar(loss);
-            if (Double.isFinite(value)) {
-                Ops.backward(loss);
-            }
-            return value;
-        }
+        return ClassifierStep.backward(() -> model.features(Tensors.floats(pixels, n, 3, prep.height(), prep.width()),
+                FeatureMode.CLS_NORMED), head[0], head[1], labels);
     }
 
     /** Share of validation images whose 10 nearest training images (cosine, cls) mostly share their category. */
@@ -226,19 +222,12 @@ public final class Pretrainer {
         float[] queries = embed(model, prep, decode(val.images(), "decode val"));
         int dim = keys.length / train.size();
         int k = Math.min(10, train.size());
-        Ops.TopK top = Ops.cosineTopK(queries, keys, dim, k);
+        CosineTopK.Neighbours top = CosineTopK.search(queries, keys, dim, k);
         int classes = 1 + Arrays.stream(trainLabels).max().orElse(0);
+        int[] predicted = KnnVote.counted(KnnVote.Ties.LOWEST_CLASS).classify(top, trainLabels, classes);
         int correct = 0;
         for (int q = 0; q < val.size(); q++) {
-            int[] votes = new int[classes];
-            for (int j = 0; j < k; j++) {
-                votes[trainLabels[top.indices()[q * k + j]]]++;
-            }
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                best = votes[c] > votes[best] ? c : best;
-            }
-            correct += best == val.labels()[q] ? 1 : 0;
+            correct += predicted[q] == val.labels()[q] ? 1 : 0;
         }
         return correct / (double) val.size();
     }
@@ -255,7 +244,7 @@ public final class Pretrainer {
                 prep.toChw(images.get(start + i), pixels, i * size);
             }
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                float[] rows = Ops.toFloats(model.features(Ops.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS));
+                float[] rows = Tensors.toFloats(model.features(Tensors.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS));
                 System.arraycopy(rows, 0, out, start * dim, rows.length);
             }
         }

@@ -8,7 +8,7 @@ import dev.percept.io.JsonFiles;
 import dev.percept.io.SafetensorsDtype;
 import dev.percept.io.SafetensorsWriter;
 import dev.percept.model.VitConfig;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class StandIn {
      */
     static void write(Path folder, Map<String, Tensor> weights, Map<String, String> provenance) {
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
-        weights.forEach((name, t) -> tensors.put(name, Ops.floatArray(t)));
+        weights.forEach((name, t) -> tensors.put(name, Tensors.floatArray(t)));
         Map<String, String> meta = new LinkedHashMap<>(provenance);
         meta.put("format", "pt");
         SafetensorsWriter.write(folder.resolve("model.safetensors"), tensors, meta, SafetensorsDtype.F16);

@@ -2,16 +2,20 @@ package dev.percept.tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * Adam over a fixed list of float32 parameters, the update torch.optim.Adam makes (no amsgrad,
- * L2 weight decay added to the gradient). Its moments are plain tensors, so a checkpoint saves
- * and restores them exactly.
+ * L2 weight decay added to the gradient). Its moments are plain tensors it owns, so a checkpoint
+ * saves and restores them exactly.
  */
 public final class Adam implements AutoCloseable {
     static final double EPS = 1e-8;
 
+    private final NativeOwner owner = new NativeOwner();
     private final List<Tensor> params;
     private final List<Tensor> m = new ArrayList<>();
     private final List<Tensor> v = new ArrayList<>();
@@ -26,8 +30,8 @@ public final class Adam implements AutoCloseable {
         this.beta2 = beta2;
         this.weightDecay = weightDecay;
         for (Tensor p : params) {
-            m.add(retained(Ops.zeros(Ops.shape(p))));
-            v.add(retained(Ops.zeros(Ops.shape(p))));
+            m.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
+            v.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
         }
     }
 
@@ -35,36 +39,51 @@ public final class Adam implements AutoCloseable {
     public void step(double lr) {
         step++;
         for (int i = 0; i < params.size(); i++) {
-            Ops.adamStep(params.get(i), m.get(i), v.get(i), lr, beta1, beta2, EPS, weightDecay, step);
-            Ops.zeroGrad(params.get(i));
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                update(params.get(i), m.get(i), v.get(i), lr);
+            }
         }
+    }
+
+    /** torch.optim.Adam's update of one parameter in place; a parameter the loss did not reach is skipped. */
+    private void update(Tensor param, Tensor m, Tensor v, double lr) {
+        Tensor g = param.grad();
+        if (!g.defined()) {
+            return; // the loss does not depend on it (torch.optim skips such parameters too)
+        }
+        Tensor decayed = weightDecay != 0 ? g.add(param, new Scalar(weightDecay)) : g;
+        m.mul_(new Scalar(beta1)).add_(decayed, new Scalar(1 - beta1));
+        v.mul_(new Scalar(beta2)).addcmul_(decayed, decayed, new Scalar(1 - beta2));
+        double correction1 = 1 - Math.pow(beta1, step);
+        double correction2 = 1 - Math.pow(beta2, step);
+        Tensor denom = v.sqrt().div_(new Scalar(Math.sqrt(correction2))).add_(new Scalar(EPS));
+        param.addcdiv_(m, denom, new Scalar(-lr / correction1));
+        g.zero_();
     }
 
     public long steps() {
         return step;
     }
 
-    public List<Tensor> firstMoments() {
+    List<Tensor> parameters() {
+        return params;
+    }
+
+    List<Tensor> firstMoments() {
         return m;
     }
 
-    public List<Tensor> secondMoments() {
+    List<Tensor> secondMoments() {
         return v;
     }
 
     /** Restores the update count after the moments were loaded from a checkpoint. */
-    public void restore(long steps) {
+    void restore(long steps) {
         this.step = steps;
-    }
-
-    private static Tensor retained(Tensor t) {
-        t.retainReference();
-        return t;
     }
 
     @Override
     public void close() {
-        m.forEach(Tensor::releaseReference);
-        v.forEach(Tensor::releaseReference);
+        owner.close();
     }
 }

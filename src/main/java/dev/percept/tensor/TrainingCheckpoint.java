@@ -24,9 +24,9 @@ public final class TrainingCheckpoint {
     public static void save(Path file, List<String> names, List<Tensor> params, Adam adam, Map<String, String> counters) {
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            tensors.put(names.get(i), Ops.floatArray(params.get(i)));
-            tensors.put("adam.m." + names.get(i), Ops.floatArray(adam.firstMoments().get(i)));
-            tensors.put("adam.v." + names.get(i), Ops.floatArray(adam.secondMoments().get(i)));
+            tensors.put(names.get(i), Tensors.floatArray(params.get(i)));
+            tensors.put("adam.m." + names.get(i), Tensors.floatArray(adam.firstMoments().get(i)));
+            tensors.put("adam.v." + names.get(i), Tensors.floatArray(adam.secondMoments().get(i)));
         }
         Map<String, String> meta = new LinkedHashMap<>(counters);
         meta.put(ADAM_STEPS, Long.toString(adam.steps()));
@@ -60,6 +60,6 @@ public final class TrainingCheckpoint {
             throw new PerceptException(st.file() + ": " + name + " has " + t.elementCount() + " values, the model needs "
                     + target.numel());
         }
-        Ops.copyInto(target, t.toFloats());
+        Tensors.copyInto(target, t.toFloats());
     }
 }

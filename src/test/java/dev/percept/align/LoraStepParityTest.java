@@ -12,7 +12,9 @@ import dev.percept.model.ModelLoader;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Adam;
+import dev.percept.tensor.HingeStep;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,20 +45,20 @@ class LoraStepParityTest {
             List<String> modules = lora.names().stream()
                     .map(n -> n.substring(LoraWeights.PEFT_PREFIX.length()).replace(".weight", "")).toList();
             for (int i = 0; i < params.size(); i++) {
-                Ops.copyInto(params.get(i), fx.tensor(modules.get(i) + ".init").toFloats());
+                Tensors.copyInto(params.get(i), fx.tensor(modules.get(i) + ".init").toFloats());
             }
             model.transformer().setTraining(true);
             float[] pixels = fx.tensor("pixels").toFloats();
             float[] targets = fx.tensor("targets").toFloats();
-            Tensor features = model.features(Ops.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
-            Tensor loss = HingeLoss.of(features, targets, c.get("margin").asDouble());
-            assertEquals(c.get("loss").asDouble(), Ops.scalar(loss), TOLERANCE, "loss");
-            Ops.backward(loss);
+            Tensor features = model.features(Tensors.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
+            Tensor loss = HingeStep.loss(features, targets, c.get("margin").asDouble());
+            assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), TOLERANCE, "loss");
+            loss.backward();
 
             double worst = 0;
             for (int i = 0; i < params.size(); i++) {
                 worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".grad").toFloats(),
-                        Ops.toFloats(params.get(i).grad())));
+                        Tensors.toFloats(params.get(i).grad())));
             }
             assertTrue(worst < TOLERANCE, "worst gradient error " + worst);
 
@@ -66,7 +68,7 @@ class LoraStepParityTest {
             worst = 0;
             for (int i = 0; i < params.size(); i++) {
                 worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".after_adam").toFloats(),
-                        Ops.toFloats(params.get(i))));
+                        Tensors.toFloats(params.get(i))));
             }
             assertTrue(worst < TOLERANCE, "worst error after the Adam step " + worst);
         }

@@ -4,6 +4,7 @@ import dev.percept.PerceptException;
 import dev.percept.io.FloatArray;
 import dev.percept.model.Checkpoint;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -134,7 +135,7 @@ public final class KeyMap {
             List<Tensor> parts = rule.split.apply(t);
             for (int i = 0; i < parts.size(); i++) {
                 Source s = rule.sources.get(i);
-                out.put(s.key, new FloatArray(s.shape, Ops.toFloats(parts.get(i))));
+                out.put(s.key, new FloatArray(s.shape, Tensors.toFloats(parts.get(i))));
             }
         }
         return out;
