@@ -19,7 +19,6 @@ import dev.percept.tensor.Adam;
 import dev.percept.tensor.ClassifierStep;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.CosineTopK;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.TrainingCheckpoint;

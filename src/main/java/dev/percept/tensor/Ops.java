@@ -59,6 +59,11 @@ public final class Ops {
         return GradMode.is_enabled() ? x.mul(gate) : x.mul_(gate);
     }
 
+    /** SiLU, x * sigmoid(x) (SwiGLU's gate); overwrites {@code x} when no gradient is being recorded. */
+    public static Tensor silu(Tensor x) {
+        return GradMode.is_enabled() ? torch.silu(x) : torch.silu_(x);
+    }
+
     /**
      * softmax(q k^T / sqrt(d)) v over [B, heads, T, d] tensors. On CPU, plain matmul and softmax:
      * libtorch's fused CPU kernel measured slower in float32 and about 15x slower in bf16 (see

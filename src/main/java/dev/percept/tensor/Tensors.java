@@ -105,6 +105,11 @@ public final class Tensors {
         return torch.zeros(shape, new TensorOptions(ScalarType.Float));
     }
 
+    /** A new CPU float32 tensor of ones. */
+    public static Tensor ones(long... shape) {
+        return torch.ones(shape, new TensorOptions(ScalarType.Float));
+    }
+
     /** A new CPU float32 tensor of U(low, high) draws from the default generator. */
     public static Tensor uniform(double low, double high, long... shape) {
         return zeros(shape).uniform_(low, high, new GeneratorOptional());

@@ -13,7 +13,6 @@ import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Adam;
 import dev.percept.tensor.HingeStep;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
