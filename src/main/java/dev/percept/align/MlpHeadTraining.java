@@ -4,9 +4,9 @@ import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.data.Triplet;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import dev.percept.model.MlpHead;
 import dev.percept.tensor.Adam;
 import dev.percept.tensor.HingeStep;
@@ -71,7 +71,7 @@ final class MlpHeadTraining implements TrainableModel {
             System.arraycopy(features.get(t.left()), 0, rows, (n + i) * dim, dim);
             System.arraycopy(features.get(t.right()), 0, rows, (2 * n + i) * dim, dim);
         }
-        return HingeStep.backward(() -> head.apply(Tensors.floats(rows, 3L * n, dim)), HingeLoss.targets(batch), margin, weight);
+        return HingeStep.backward(head.forward(rows, 3L * n), HingeLoss.targets(batch), margin, weight);
     }
 
     @Override
@@ -96,12 +96,12 @@ final class MlpHeadTraining implements TrainableModel {
 
     @Override
     public void save(Path file, TrainingState state) {
-        state.save(file, MlpHead.names(), head.parameters(), adam);
+        state.save(file, adam);
     }
 
     @Override
     public TrainingState load(Path file) {
-        return TrainingState.load(file, MlpHead.names(), head.parameters(), adam);
+        return TrainingState.load(file, adam);
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.percept.model;
 
 import dev.percept.PerceptException;
 import dev.percept.tensor.Ops;
-import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 

@@ -16,7 +16,7 @@ public final class Adam implements AutoCloseable {
     static final double EPS = 1e-8;
 
     private final NativeOwner owner = new NativeOwner();
-    private final List<Tensor> params;
+    private final Parameters params;
     private final List<Tensor> m = new ArrayList<>();
     private final List<Tensor> v = new ArrayList<>();
     private final double beta1;
@@ -24,12 +24,12 @@ public final class Adam implements AutoCloseable {
     private final double weightDecay;
     private long step;
 
-    public Adam(List<Tensor> params, double beta1, double beta2, double weightDecay) {
-        this.params = List.copyOf(params);
+    public Adam(Parameters params, double beta1, double beta2, double weightDecay) {
+        this.params = params;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.weightDecay = weightDecay;
-        for (Tensor p : params) {
+        for (Tensor p : params.tensors()) {
             m.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
             v.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
         }
@@ -38,9 +38,10 @@ public final class Adam implements AutoCloseable {
     /** Applies one update from the accumulated gradients, then clears them. */
     public void step(double lr) {
         step++;
-        for (int i = 0; i < params.size(); i++) {
+        List<Tensor> tensors = params.tensors();
+        for (int i = 0; i < tensors.size(); i++) {
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                update(params.get(i), m.get(i), v.get(i), lr);
+                update(tensors.get(i), m.get(i), v.get(i), lr);
             }
         }
     }
@@ -65,7 +66,7 @@ public final class Adam implements AutoCloseable {
         return step;
     }
 
-    List<Tensor> parameters() {
+    public Parameters parameters() {
         return params;
     }
 

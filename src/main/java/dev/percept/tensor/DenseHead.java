@@ -9,8 +9,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A linear head on each patch token (a 1x1 convolution over the [gh, gw, D] grid), its outputs
@@ -63,7 +63,7 @@ public final class DenseHead implements AutoCloseable {
                     moments[0], moments[1]);
         }
         EpochOrder order = new EpochOrder((int) n, t.seed());
-        try (Adam adam = new Adam(List.of(head.weight, head.bias), 0.9, 0.999, 0)) {
+        try (Adam adam = new Adam(new Parameters(List.of("weight", "bias"), List.of(head.weight, head.bias)), 0.9, 0.999, 0)) {
             for (int epoch = 0; epoch < t.epochs(); epoch++) {
                 int[] rows = order.next();
                 for (int start = 0; start < n; start += t.batchSize()) {

@@ -8,8 +8,8 @@ import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Multinomial logistic regression on frozen features, the linear probe's kernel. The train,
@@ -57,7 +57,7 @@ public final class LogisticRegression implements AutoCloseable {
             int bestEpoch = 0;
             Tensor keptW = snapshot(w);
             Tensor keptB = snapshot(b);
-            try (Adam adam = new Adam(List.of(w, b), 0.9, 0.999, weightDecay)) {
+            try (Adam adam = new Adam(new Parameters(List.of("weight", "bias"), List.of(w, b)), 0.9, 0.999, weightDecay)) {
                 for (int epoch = 1; epoch <= maxEpochs && epoch - bestEpoch <= patience; epoch++) {
                     int[] rows = order.next();
                     for (int start = 0; start < n; start += batchSize) {

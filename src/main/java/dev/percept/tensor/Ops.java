@@ -136,9 +136,4 @@ public final class Ops {
     public static Tensor dropout(Tensor x, double p) {
         return p == 0 ? x : torch.dropout(x, p, true);
     }
-
-    /** Back-propagates a scalar loss into the gradients of the parameters it depends on. */
-    public static void backward(Tensor loss) {
-        loss.backward();
-    }
 }

@@ -21,7 +21,10 @@ public final class TrainingCheckpoint {
 
     private TrainingCheckpoint() {}
 
-    public static void save(Path file, List<String> names, List<Tensor> params, Adam adam, Map<String, String> counters) {
+    /** Saves the parameters {@code adam} updates, its moments, and {@code counters}. */
+    public static void save(Path file, Adam adam, Map<String, String> counters) {
+        List<String> names = adam.parameters().names();
+        List<Tensor> params = adam.parameters().tensors();
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             tensors.put(names.get(i), Tensors.floatArray(params.get(i)));
@@ -33,8 +36,10 @@ public final class TrainingCheckpoint {
         SafetensorsWriter.write(file, tensors, meta);
     }
 
-    /** Restores parameters and moments in place from {@code file}; returns the counters saved with them. */
-    public static Map<String, String> load(Path file, List<String> names, List<Tensor> params, Adam adam) {
+    /** Restores the parameters {@code adam} updates and its moments in place from {@code file}; returns the counters saved with them. */
+    public static Map<String, String> load(Path file, Adam adam) {
+        List<String> names = adam.parameters().names();
+        List<Tensor> params = adam.parameters().tensors();
         Safetensors st = Safetensors.read(file);
         for (int i = 0; i < names.size(); i++) {
             copy(st, names.get(i), params.get(i));

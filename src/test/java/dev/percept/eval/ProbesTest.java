@@ -8,16 +8,16 @@ import dev.percept.console.Progress;
 import dev.percept.io.FloatArray;
 import dev.percept.io.MappedFloats;
 import dev.percept.io.Npy;
-import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
-import dev.percept.tensor.Engine;
 import dev.percept.tensor.CosineTopK;
 import dev.percept.tensor.DenseHead;
+import dev.percept.tensor.Engine;
 import dev.percept.tensor.FeatureMatrix;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each probe learns a problem it must solve, and kNN weighs votes as DINO does. */
 class ProbesTest {
