@@ -1,9 +1,9 @@
 package dev.percept.cli;
 
 import dev.percept.PerceptException;
-import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.KnownModels;
+import dev.percept.model.Member;
 import dev.percept.model.MlpHead;
 import dev.percept.tensor.Engine;
 import java.nio.file.Path;

@@ -8,13 +8,15 @@ import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.NpyRowWriter;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
