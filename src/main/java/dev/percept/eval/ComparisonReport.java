@@ -62,7 +62,7 @@ public final class ComparisonReport {
 
     /**
      * One row per task metric and one column per model (the best marked), then one row per task
-     * metric and one column per model minus the first with its significance; at most
+     * metric and one column per model minus the first (headed "minus <first>") with its significance; at most
      * {@link TextTable#WIDTH} columns wide (more models continue in further blocks).
      */
     public static String table(Comparison.Result result, List<Column> columns) {
@@ -78,8 +78,8 @@ public final class ComparisonReport {
         }
         StringBuilder s = new StringBuilder(values.render());
         if (result.models().size() > 1) {
-            List<String> diffHeader = new ArrayList<>(List.of("difference"));
-            columns.get(0).differences().forEach(d -> diffHeader.add(d.a() + " - " + d.b()));
+            List<String> diffHeader = new ArrayList<>(List.of("minus " + result.models().get(0).name()));
+            columns.get(0).differences().forEach(d -> diffHeader.add(d.a()));
             TextTable diffs = new TextTable(diffHeader);
             for (Column c : columns) {
                 List<String> row = new ArrayList<>(List.of(header(c)));

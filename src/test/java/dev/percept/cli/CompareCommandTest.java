@@ -44,7 +44,7 @@ class CompareCommandTest {
                 "--model", "same=" + EmbedCommandTest.DINO, "--adapter", "aligned=" + adapter, "--suite", "counting=" + clevr + ",retrieval=" + df2, "--suite", "knn=" + folders, "--k", "3",
                 "--precision", "fp32", "--image-size", "32", "--feature-cache", dir.resolve("cache").toString(), "--out", json.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("aligned - base") && r.out().contains("counting mae"), r.out());
+        assertTrue(r.out().contains("minus base") && r.out().contains("counting mae"), r.out());
         r.out().lines().forEach(line -> assertTrue(line.length() <= 100, "wider than 100 columns: " + line));
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
