@@ -37,16 +37,18 @@ public record AlignConfig(Model model, Triplets triplets, Method method, LoraSpe
      * @param features null for each member's default (the image objective)
      * @param imageSize input side, 0 for the model folder's
      * @param activation null for the checkpoint's
+     * @param checkpointKey the entry of a PyTorch checkpoint holding the weights, or null to find it
      */
     public record Model(String spec, FeatureMode features, Precision precision, int imageSize, PreprocessMode preprocess,
-            Activation activation) {
+            Activation activation, String checkpointKey) {
         /** {@code spec} with its own features, automatic precision and DreamSim's preprocessing. */
         public static Model of(String spec, FeatureMode features) {
-            return new Model(spec, features, Precision.AUTO, 0, PreprocessMode.DREAMSIM, null);
+            return new Model(spec, features, Precision.AUTO, 0, PreprocessMode.DREAMSIM, null, null);
         }
 
         ModelRequest request(ComputeDevice device) {
-            return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, List.of(), null);
+            return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, List.of(), checkpointKey,
+                    null);
         }
     }
 
@@ -155,6 +157,7 @@ public record AlignConfig(Model model, Triplets triplets, Method method, LoraSpe
         n.put("seed", schedule.seed());
         n.put("method", method.cliName());
         n.put("head_hidden", headHidden);
+        n.put("checkpoint_key", model.checkpointKey());
         return n;
     }
 
@@ -170,7 +173,7 @@ public record AlignConfig(Model model, Triplets triplets, Method method, LoraSpe
             Model model = new Model(need(n, "model").asText(), features == null ? null : FeatureMode.parse(features),
                     precision(need(n, "precision").asText()), need(n, "image_size").asInt(),
                     PreprocessMode.parse(need(n, "preprocess").asText()),
-                    activation == null ? null : ModelRequest.parseActivation(activation));
+                    activation == null ? null : ModelRequest.parseActivation(activation), text(n, "checkpoint_key"));
             Triplets triplets = new Triplets(Path.of(need(n, "data").asText()), need(n, "split").asText(),
                     val == null ? null : Path.of(val), need(n, "val_fraction").asDouble(), need(n, "max_triplets").asInt());
             LoraSpec lora = new LoraSpec(need(l, "r").asInt(), need(l, "alpha").asDouble(), need(l, "dropout").asDouble(), targets);

@@ -133,7 +133,7 @@ final class AlignCommand implements Callable<Integer> {
         ModelRequest request = model.request();
         AlignConfig config = new AlignConfig(
                 new AlignConfig.Model(request.spec(), request.features(), request.precision(), request.imageSize(),
-                        request.preprocess(), request.activation()),
+                        request.preprocess(), request.activation(), request.checkpointKey()),
                 new AlignConfig.Triplets(data, split, val, valFraction, maxTriplets),
                 trained, lora, headHidden,
                 new AlignConfig.Optimizer(lr, b[0], b[1], weightDecay),

@@ -6,6 +6,7 @@ import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.image.Preprocessing;
 import dev.percept.model.Backbone;
+import dev.percept.model.Checkpoint;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.MlpHead;
 import dev.percept.model.ModelLoader;
@@ -29,6 +30,7 @@ import java.util.List;
  * @param preprocess DreamSim's squash, or upstream's resize and centre-crop
  * @param activation null to keep the checkpoint's (or the known name's)
  * @param adapters PEFT LoRA adapters merged into the members' weights: none, or one per member
+ * @param checkpointKey the entry of a PyTorch checkpoint holding the weights, or null to find it
  * @param head null, or an MLP head folder ({@code percept align --train mlp_head}) applied to the
  *     feature of a single model
  *
@@ -44,6 +46,7 @@ public record ModelRequest(
         PreprocessMode preprocess,
         Activation activation,
         List<Path> adapters,
+        String checkpointKey,
         Path head) {
 
     public ModelRequest {
@@ -52,19 +55,19 @@ public record ModelRequest(
 
     /** {@code spec} with the defaults of the command line: its own features, auto precision, CPU, no adapter or head. */
     public static ModelRequest of(String spec) {
-        return new ModelRequest(spec, null, Precision.AUTO, ComputeDevice.CPU, 0, PreprocessMode.DREAMSIM, null, List.of(), null);
+        return new ModelRequest(spec, null, Precision.AUTO, ComputeDevice.CPU, 0, PreprocessMode.DREAMSIM, null, List.of(), null, null);
     }
 
     public ModelRequest withFeatures(FeatureMode f) {
-        return new ModelRequest(spec, f, precision, device, imageSize, preprocess, activation, adapters, head);
+        return new ModelRequest(spec, f, precision, device, imageSize, preprocess, activation, adapters, checkpointKey, head);
     }
 
     public ModelRequest withAdapters(List<Path> a) {
-        return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, a, head);
+        return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, a, checkpointKey, head);
     }
 
     public ModelRequest withHead(Path h) {
-        return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, adapters, h);
+        return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, adapters, checkpointKey, h);
     }
 
     /** Loads every member, with the head if there is one; on failure, closes what was already loaded. */
@@ -83,7 +86,7 @@ public record ModelRequest(
                 Activation act = activation != null ? activation : knownActivation(name, known);
                 Path folder = store.resolve(name);
                 Path adapter = adapters.isEmpty() ? null : adapters.get(i);
-                Backbone backbone = ModelLoader.load(folder, adapter, act, precision, device);
+                Backbone backbone = ModelLoader.load(Checkpoint.open(folder, checkpointKey), adapter, act, precision, device);
                 members.add(new Member(backbone, preprocessing(backbone), features != null ? features : backbone.defaultFeatures()));
             }
             if (head != null) {

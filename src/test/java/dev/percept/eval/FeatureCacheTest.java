@@ -42,7 +42,7 @@ class FeatureCacheTest {
 
     private FeatureSource source(List<Path> adapters, Path head) {
         ModelRequest request = new ModelRequest(DINO.toString(), null, Precision.FP32, ComputeDevice.CPU, 32, PreprocessMode.DREAMSIM,
-                null, adapters, head);
+                null, adapters, null, head);
         return new FeatureSource(request, new ModelStore(HubSettings.fromEnvironment(), KnownModels.DEFAULT),
                 new FeatureCache(dir.resolve("cache")), FeatureNorm.NONE, 4);
     }
