@@ -7,8 +7,6 @@ import dev.percept.console.Progress;
 import dev.percept.data.Triplet;
 import dev.percept.data.TwoAfcSources;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
 import dev.percept.eval.Bootstrap;
 import dev.percept.eval.EvalResult;
 import dev.percept.eval.Metric;
@@ -19,8 +17,10 @@ import dev.percept.image.Preprocessing;
 import dev.percept.io.AtomicCopy;
 import dev.percept.io.JsonFiles;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import dev.percept.tensor.ComputeDevice;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,7 +228,7 @@ public final class Aligner {
                 List<Triplet> batch = microBatch(order, mb);
                 Map<Preprocessing, float[]> input = Embedder.await(next);
                 next = mb + 1 < microBatches ? prepare(microBatch(order, mb + 1)) : null;
-                Ops.seed(Seeds.at(config.schedule().seed(), (long) epoch * microBatches + mb)); // dropout draws
+                Tensors.seed(Seeds.at(config.schedule().seed(), (long) epoch * microBatches + mb)); // dropout draws
                 double loss = training.accumulate(batch, input, config.margin(),
                         (double) batch.size() / tripletsIn(order, start, end));
                 if (!Double.isFinite(loss)) {

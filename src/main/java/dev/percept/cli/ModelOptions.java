@@ -1,8 +1,8 @@
 package dev.percept.cli;
 
-import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.KnownModels;
+import dev.percept.model.Member;
 import dev.percept.tensor.Engine;
 import java.nio.file.Path;
 import java.util.List;

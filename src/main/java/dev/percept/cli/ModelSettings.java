@@ -1,12 +1,12 @@
 package dev.percept.cli;
 
 import dev.percept.embed.ModelRequest;
-import dev.percept.embed.FeatureNorm;
 import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;

@@ -9,6 +9,8 @@ import dev.percept.console.Progress;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.NpyRowWriter;
 import dev.percept.io.Sha256;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.percept.image.Preprocessing;
 import dev.percept.model.Backbone;
 import dev.percept.model.Checkpoint;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.Member;
 import dev.percept.model.MlpHead;
 import dev.percept.model.ModelLoader;
 import dev.percept.model.VitConfig.Activation;

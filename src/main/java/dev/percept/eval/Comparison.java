@@ -1,9 +1,9 @@
 package dev.percept.eval;
 
 import dev.percept.PerceptException;
-import dev.percept.embed.FeatureNorm;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.ModelStore;
+import dev.percept.model.FeatureNorm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.console.Progress;
 import dev.percept.embed.Embedder;
 import dev.percept.embed.EmbeddingFiles;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.ModelStore;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.MappedFloats;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import java.nio.file.Path;
 import java.util.List;
 

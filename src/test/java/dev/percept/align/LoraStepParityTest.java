@@ -4,18 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.percept.io.FloatArray;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.Safetensors;
 import dev.percept.model.Backbone;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.ModelLoader;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Adam;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.HingeStep;
+import dev.percept.tensor.Parameters;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -41,26 +45,25 @@ class LoraStepParityTest {
         LoraSpec spec = new LoraSpec(c.get("rank").asInt(), c.get("alpha").asDouble(), 0, List.of("qkv"));
         try (Backbone model = ModelLoader.load(Path.of("src/test/resources/parity/dino_timm/model"), null,
                 Precision.FP32, ComputeDevice.CPU);
-                PointerScope scope = new PointerScope();
-                LoraWeights lora = LoraWeights.attach(model.transformer(), spec)) {
-            List<Tensor> params = lora.parameters();
-            List<String> modules = lora.names().stream()
+                PointerScope scope = new PointerScope()) {
+            Parameters params = LoraWeights.attach(model.transformer(), spec).parameters();
+            List<String> names = params.names();
+            List<String> modules = names.stream()
                     .map(n -> n.substring(LoraWeights.PEFT_PREFIX.length()).replace(".weight", "")).toList();
-            for (int i = 0; i < params.size(); i++) {
-                Ops.copyInto(params.get(i), fx.tensor(modules.get(i) + ".init").toFloats());
+            for (int i = 0; i < names.size(); i++) {
+                params.set(names.get(i), fx.tensor(modules.get(i) + ".init").toFloats());
             }
             model.transformer().setTraining(true);
             float[] pixels = fx.tensor("pixels").toFloats();
             float[] targets = fx.tensor("targets").toFloats();
-            Tensor features = model.features(Ops.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
-            Tensor loss = HingeLoss.of(features, targets, c.get("margin").asDouble());
-            assertEquals(c.get("loss").asDouble(), Ops.scalar(loss), LOSS_TOLERANCE, "loss");
-            Ops.backward(loss);
+            Tensor features = model.features(Tensors.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
+            Tensor loss = HingeStep.loss(features, targets, c.get("margin").asDouble());
+            assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), LOSS_TOLERANCE, "loss");
+            loss.backward();
 
             double worst = 0;
-            for (int i = 0; i < params.size(); i++) {
-                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".grad").toFloats(),
-                        Ops.toFloats(params.get(i).grad())));
+            for (int i = 0; i < names.size(); i++) {
+                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".grad").toFloats(), params.gradient(names.get(i))));
             }
             assertTrue(worst < GRADIENT_TOLERANCE, "worst gradient error " + worst);
 
@@ -68,9 +71,9 @@ class LoraStepParityTest {
                 adam.step(c.get("lr").asDouble());
             }
             worst = 0;
-            for (int i = 0; i < params.size(); i++) {
-                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".after_adam").toFloats(),
-                        Ops.toFloats(params.get(i))));
+            Map<String, FloatArray> after = params.values();
+            for (int i = 0; i < names.size(); i++) {
+                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".after_adam").toFloats(), after.get(names.get(i)).data()));
             }
             assertTrue(worst < ADAM_TOLERANCE, "worst error after the Adam step " + worst);
         }

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.percept.data.downstream.DatasetFixtures;
-import dev.percept.embed.FeatureNorm;
 import dev.percept.embed.ModelRequest;
 import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.io.MappedFloats;
+import dev.percept.model.FeatureNorm;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.Precision;

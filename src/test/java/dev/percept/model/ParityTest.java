@@ -8,8 +8,8 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -84,7 +84,7 @@ class ParityTest {
         FloatArray pixels = Npy.readFloats(dir.resolve("pixels" + suffix + ".npy"));
         try (PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor input = Ops.floats(pixels.data(), pixels.shape());
+            Tensor input = Tensors.floats(pixels.data(), pixels.shape());
             Tensor tokens = backbone.transformer().forward(input);
             assertClose(dir, "tokens" + suffix, tokens);
             assertClose(dir, "normed" + suffix, backbone.transformer().finalNorm(tokens));
@@ -101,7 +101,7 @@ class ParityTest {
             shape[i] = actual.size(i);
         }
         assertArrayEquals(expected.shape(), shape, output + " shape");
-        float[] got = Ops.toFloats(actual);
+        float[] got = Tensors.toFloats(actual);
         double worst = 0;
         for (int i = 0; i < got.length; i++) {
             worst = Math.max(worst, Math.abs(got[i] - expected.data()[i]));
