@@ -1,7 +1,7 @@
 package dev.percept.cli;
 
-import dev.percept.PerceptException;
 import dev.percept.embed.ModelRequest;
+import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -59,21 +59,19 @@ class ModelSettings {
     @Option(names = "--offline", description = "Never touch the network (also: HF_HUB_OFFLINE=1).")
     boolean offline;
 
-    /** A request for {@code spec} with {@code adapters} (comma-separated, or null) and these settings. */
-    ModelRequest request(String spec, String adapters) {
-        if (!preprocess.equals("dreamsim") && !preprocess.equals("upstream")) {
-            throw new PerceptException("--preprocess must be dreamsim or upstream, not " + preprocess);
-        }
+    /** A request for {@code spec} with {@code adapters} (comma-separated, or null), a head (or null) and these settings. */
+    ModelRequest request(String spec, String adapters, Path head) {
         return new ModelRequest(
                 spec,
                 features == null ? null : FeatureMode.parse(features),
                 Precision.parse(precision),
                 ComputeDevice.parse(device),
                 imageSize,
-                preprocess.equals("upstream"),
+                PreprocessMode.parse(preprocess),
                 activation == null ? null : ModelRequest.parseActivation(activation),
                 adapters == null ? List.of() : Arrays.stream(adapters.split(",")).map(a -> Path.of(a.strip())).toList(),
-                checkpointKey);
+                checkpointKey,
+                head);
     }
 
     ModelStore store() {
