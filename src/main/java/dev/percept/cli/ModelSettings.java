@@ -1,12 +1,12 @@
 package dev.percept.cli;
 
-import dev.percept.PerceptException;
 import dev.percept.embed.ModelRequest;
-import dev.percept.embed.FeatureNorm;
+import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
@@ -48,26 +48,30 @@ class ModelSettings {
             description = "Override the MLP activation, gelu or quick_gelu (open_clip weights don't record it).")
     String activation;
 
+    @Option(names = "--checkpoint-key", paramLabel = "KEY",
+            description = "The entry of a PyTorch checkpoint that holds the weights (e.g. teacher or student in DINO's "
+                    + "training checkpoints); without it, a single state_dict, model, module, teacher or student entry is used.")
+    String checkpointKey;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Model cache (default: $HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub).")
     Path cacheDir;
 
     @Option(names = "--offline", description = "Never touch the network (also: HF_HUB_OFFLINE=1).")
     boolean offline;
 
-    /** A request for {@code spec} with {@code adapters} (comma-separated, or null) and these settings. */
-    ModelRequest request(String spec, String adapters) {
-        if (!preprocess.equals("dreamsim") && !preprocess.equals("upstream")) {
-            throw new PerceptException("--preprocess must be dreamsim or upstream, not " + preprocess);
-        }
+    /** A request for {@code spec} with {@code adapters} (comma-separated, or null), a head (or null) and these settings. */
+    ModelRequest request(String spec, String adapters, Path head) {
         return new ModelRequest(
                 spec,
                 features == null ? null : FeatureMode.parse(features),
                 Precision.parse(precision),
                 ComputeDevice.parse(device),
                 imageSize,
-                preprocess.equals("upstream"),
+                PreprocessMode.parse(preprocess),
                 activation == null ? null : ModelRequest.parseActivation(activation),
-                adapters == null ? List.of() : Arrays.stream(adapters.split(",")).map(a -> Path.of(a.strip())).toList());
+                adapters == null ? List.of() : Arrays.stream(adapters.split(",")).map(a -> Path.of(a.strip())).toList(),
+                checkpointKey,
+                head);
     }
 
     ModelStore store() {

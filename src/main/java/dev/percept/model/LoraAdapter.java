@@ -3,9 +3,10 @@ package dev.percept.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.PerceptException;
 import dev.percept.io.JsonFiles;
-import dev.percept.io.Safetensors;
-import dev.percept.io.SafetensorsTensor;
+import dev.percept.io.StoredTensor;
+import dev.percept.io.torch.TorchFile;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A LoRA adapter in the PEFT layout ({@code adapter_config.json} + {@code
- * adapter_model.safetensors}), merged into the frozen weights at load time: W + (alpha / r) B A
+ * adapter_model.safetensors}, or PEFT's older {@code adapter_model.bin}, read as data by {@link
+ * TorchFile}), merged into the frozen weights at load time: W + (alpha / r) B A
  * for every adapted projection. Module paths are matched by their canonical tail ({@code
  * blocks.<i>.attn.qkv}, {@code attn.proj}, {@code mlp.fc1}, {@code mlp.fc2}; a SwiGLU MLP's
  * {@code mlp.fc1_g}, {@code mlp.fc1_x}), so adapters saved
@@ -33,9 +35,9 @@ public final class LoraAdapter {
     private final Path folder;
     private final double scale;
     /** Canonical module ("blocks.0.attn.qkv") to its [A, B] tensors. */
-    private final Map<String, SafetensorsTensor[]> modules;
+    private final Map<String, StoredTensor[]> modules;
 
-    private LoraAdapter(Path folder, double scale, Map<String, SafetensorsTensor[]> modules) {
+    private LoraAdapter(Path folder, double scale, Map<String, StoredTensor[]> modules) {
         this.folder = folder;
         this.scale = scale;
         this.modules = modules;
@@ -45,9 +47,12 @@ public final class LoraAdapter {
     public static LoraAdapter read(Path folder) {
         Path configFile = folder.resolve("adapter_config.json");
         Path weightsFile = folder.resolve("adapter_model.safetensors");
+        if (!Files.isRegularFile(weightsFile)) {
+            weightsFile = folder.resolve("adapter_model.bin");
+        }
         if (!Files.isRegularFile(configFile) || !Files.isRegularFile(weightsFile)) {
             throw new PerceptException("adapter folder " + folder + " must hold adapter_config.json and "
-                    + "adapter_model.safetensors (the PEFT layout)");
+                    + "adapter_model.safetensors or adapter_model.bin (the PEFT layout)");
         }
         JsonNode config = JsonFiles.readObject(configFile);
         int r = config.path("r").asInt(0);
@@ -63,23 +68,23 @@ public final class LoraAdapter {
         }
         double scale = config.path("use_rslora").asBoolean(false) ? alpha / Math.sqrt(r) : alpha / r;
 
-        Map<String, SafetensorsTensor[]> modules = new LinkedHashMap<>();
+        Map<String, StoredTensor[]> modules = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
-        for (SafetensorsTensor t : Safetensors.read(weightsFile).tensors()) {
+        for (StoredTensor t : Checkpoint.tensors(weightsFile, null)) {
             Matcher m = KEY.matcher(t.name());
             if (!m.matches()) {
                 unknown.add(t.name());
                 continue;
             }
-            modules.computeIfAbsent(m.group(1), k -> new SafetensorsTensor[2])[m.group(2).equals("A") ? 0 : 1] = t;
+            modules.computeIfAbsent(m.group(1), k -> new StoredTensor[2])[m.group(2).equals("A") ? 0 : 1] = t;
         }
         if (!unknown.isEmpty()) {
             throw new PerceptException(weightsFile + ": " + unknown.size() + " tensor(s) are not LoRA A/B weights of "
                     + "blocks.<i>.attn.qkv, attn.proj, mlp.fc1 (fc1_g, fc1_x) or mlp.fc2, e.g. " + unknown.subList(0, Math.min(3, unknown.size())));
         }
-        for (Map.Entry<String, SafetensorsTensor[]> e : modules.entrySet()) {
-            SafetensorsTensor a = e.getValue()[0];
-            SafetensorsTensor b = e.getValue()[1];
+        for (Map.Entry<String, StoredTensor[]> e : modules.entrySet()) {
+            StoredTensor a = e.getValue()[0];
+            StoredTensor b = e.getValue()[1];
             if (a == null || b == null) {
                 throw new PerceptException(weightsFile + ": " + e.getKey() + " has lora_" + (a == null ? "B" : "A")
                         + " but no lora_" + (a == null ? "A" : "B"));
@@ -97,11 +102,11 @@ public final class LoraAdapter {
 
     /** Adds each module's update to its canonical weight; fails naming mismatched modules. */
     void mergeInto(Map<String, Tensor> weights) {
-        for (Map.Entry<String, SafetensorsTensor[]> e : modules.entrySet()) {
+        for (Map.Entry<String, StoredTensor[]> e : modules.entrySet()) {
             String key = e.getKey() + ".weight";
             Tensor w = weights.get(key);
-            SafetensorsTensor a = e.getValue()[0];
-            SafetensorsTensor b = e.getValue()[1];
+            StoredTensor a = e.getValue()[0];
+            StoredTensor b = e.getValue()[1];
             if (w == null) {
                 throw new PerceptException("adapter " + folder + " adapts " + e.getKey() + ", which this model lacks");
             }
@@ -110,7 +115,7 @@ public final class LoraAdapter {
                         + a.shape()[1] + "] in the adapter but [" + w.size(0) + ", " + w.size(1) + "] in the model");
             }
             try (PointerScope scope = new PointerScope()) {
-                Ops.addProduct(w, Ops.floats(b.toFloats(), b.shape()), Ops.floats(a.toFloats(), a.shape()), scale);
+                Ops.addProduct(w, Tensors.floats(b.toFloats(), b.shape()), Tensors.floats(a.toFloats(), a.shape()), scale);
             }
         }
     }

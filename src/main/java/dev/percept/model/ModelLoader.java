@@ -24,16 +24,22 @@ public final class ModelLoader {
      * @param adapter a PEFT LoRA adapter folder merged into the weights, or null
      */
     public static Backbone load(Path folder, Path adapter, Activation activation, Precision precision, ComputeDevice device) {
+        return load(Checkpoint.open(folder), adapter, activation, precision, device);
+    }
+
+    /** A backbone from opened weights (a folder, a single file, a chosen PyTorch checkpoint entry). */
+    public static Backbone load(Checkpoint checkpoint, Path adapter, Activation activation, Precision precision,
+            ComputeDevice device) {
         LoraAdapter lora = adapter == null ? null : LoraAdapter.read(adapter);
-        Checkpoint checkpoint = Checkpoint.open(folder);
         Layout.Plan plan = Layout.detect(checkpoint).plan(checkpoint, activation);
         Map<String, Tensor> weights = plan.keys().load(checkpoint);
         if (lora != null) {
             lora.mergeInto(weights); // in float32, before any cast to bf16
         }
         VisionTransformer vit = new VisionTransformer(plan.config(), weights, precision, device);
+        Path source = checkpoint.source();
         return new Backbone(
-                folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+                source.getFileName() == null ? source.toString() : source.getFileName().toString(),
                 plan.layout(),
                 vit,
                 InputSpec.of(checkpoint, plan),
