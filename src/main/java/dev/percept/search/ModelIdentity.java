@@ -3,13 +3,14 @@ package dev.percept.search;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.percept.PerceptException;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
+import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.ModelStore;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.Sha256;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import dev.percept.model.VitConfig.Activation;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Precision;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * Which model made an index's vectors, recorded in the index so that a later run can refuse
  * vectors from another model and a query can be embedded by the same one.
  *
- * @param spec the --model value with every folder made absolute (known names stay names)
+ * @param spec the --model value with every folder or file made absolute (known names stay names)
  * @param weightsSha256 SHA-256 over the files of every member's folder (names and bytes)
  * @param adapters absolute adapter folders, empty for none
  * @param adaptersSha256 SHA-256 over the adapters' files, empty for none
@@ -37,6 +38,9 @@ import java.util.stream.Stream;
  * @param normalization "dreamsim" or "l2": both leave unit vectors, so 1 - cos is the distance
  * @param precision the precision vectors were computed in (not compared: bf16 and fp32 agree to 1e-4)
  * @param activation "" to keep the checkpoint's
+ * @param checkpointKey "" to let the loader find the weights in a PyTorch checkpoint
+ * @param head an MLP head folder applied to the feature (absolute), "" for none
+ * @param headSha256 SHA-256 over the head's files, "" for none
  */
 public record ModelIdentity(
         String spec,
@@ -50,6 +54,9 @@ public record ModelIdentity(
         int imageSize,
         String preprocess,
         String activation,
+        String checkpointKey,
+        String head,
+        String headSha256,
         int dimension) {
 
     private static final ObjectMapper JSON = JsonFiles.mapper();
@@ -59,9 +66,10 @@ public record ModelIdentity(
             ModelStore store, int dimension) {
         List<String> names = ModelRequest.memberNames(request.spec(), store.known());
         String spec = String.join(",", names.stream()
-                .map(n -> Files.isDirectory(Path.of(n)) ? Path.of(n).toAbsolutePath().normalize().toString() : n).toList());
+                .map(n -> Files.exists(Path.of(n)) ? Path.of(n).toAbsolutePath().normalize().toString() : n).toList());
         List<Path> folders = request.folders(store);
         List<Path> adapters = request.adapters().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        Path head = request.head() == null ? null : request.head().toAbsolutePath().normalize();
         return new ModelIdentity(
                 spec,
                 digest(folders, false),
@@ -72,8 +80,11 @@ public record ModelIdentity(
                 normalization.toString(),
                 members.get(0).backbone().precision().toString(),
                 members.get(0).preprocessing().height(),
-                request.upstreamCrop() ? "upstream" : "dreamsim",
+                request.preprocess().cliName(),
                 request.activation() == null ? "" : request.activation().name().toLowerCase(Locale.ROOT),
+                request.checkpointKey() == null ? "" : request.checkpointKey(),
+                head == null ? "" : head.toString(),
+                head == null ? "" : digest(List.of(head), true),
                 dimension);
     }
 
@@ -85,9 +96,11 @@ public record ModelIdentity(
                 Precision.parse(precision),
                 ComputeDevice.CPU,
                 imageSize,
-                preprocess.equals("upstream"),
+                PreprocessMode.parse(preprocess),
                 activation.isEmpty() ? null : ModelRequest.parseActivation(activation),
-                adapters.stream().map(Path::of).toList());
+                adapters.stream().map(Path::of).toList(),
+                checkpointKey.isEmpty() ? null : checkpointKey,
+                head.isEmpty() ? null : Path.of(head));
     }
 
     public FeatureNorm norm() {
@@ -106,6 +119,9 @@ public record ModelIdentity(
         }
         if (!adaptersSha256.equals(other.adaptersSha256)) {
             out.add("adapters " + adapters + " vs " + other.adapters);
+        }
+        if (!headSha256.equals(other.headSha256)) {
+            out.add("head " + (head.isEmpty() ? "(none)" : head) + " vs " + (other.head.isEmpty() ? "(none)" : other.head));
         }
         compare(out, "features", memberFeatures, other.memberFeatures);
         compare(out, "normalization", normalization, other.normalization);
@@ -142,13 +158,16 @@ public record ModelIdentity(
         }
     }
 
-    /** SHA-256 over every regular file under {@code folders} (recursively or not), by relative name and bytes. */
+    /**
+     * SHA-256 over every regular file under {@code folders} (recursively or not), by relative name
+     * and bytes; a path that is itself a file (a weights file given to --model) counts as itself.
+     */
     static String digest(List<Path> folders, boolean recursive) {
         MessageDigest digest = Sha256.digest();
         byte[] buffer = new byte[1 << 16];
         for (Path folder : folders) {
             List<Path> files;
-            try (Stream<Path> s = recursive ? Files.walk(folder) : Files.list(folder)) {
+            try (Stream<Path> s = Files.isDirectory(folder) ? (recursive ? Files.walk(folder) : Files.list(folder)) : Stream.of(folder)) {
                 files = s.filter(Files::isRegularFile).sorted().toList();
             } catch (IOException e) {
                 throw new PerceptException("cannot list " + folder + ": " + e.getMessage(), e);

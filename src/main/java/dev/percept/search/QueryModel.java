@@ -2,8 +2,8 @@ package dev.percept.search;
 
 import dev.percept.PerceptException;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.Member;
 import dev.percept.hub.ModelStore;
+import dev.percept.model.Member;
 import dev.percept.tensor.Engine;
 import java.nio.file.Path;
 import java.util.List;

@@ -68,7 +68,7 @@ final class RandomVectors {
 
     /** An identity for vectors that no model made (tests and benchmarks). */
     static ModelIdentity identity(int dim) {
-        return new ModelIdentity("random", "0".repeat(64), List.of(), "", "default", "cls", "l2", "fp32", 224, "dreamsim", "", dim);
+        return new ModelIdentity("random", "0".repeat(64), List.of(), "", "default", "cls", "l2", "fp32", 224, "dreamsim", "", "", "", "", dim);
     }
 
     static String path(int i) {
