@@ -11,7 +11,6 @@ import dev.percept.io.Sha256;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.FeatureNorm;
 import dev.percept.model.Member;
-import dev.percept.model.VitConfig.Activation;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Precision;
 import java.io.IOException;
