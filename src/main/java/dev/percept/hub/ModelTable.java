@@ -46,6 +46,9 @@ public final class ModelTable {
         if (m.isEnsemble()) {
             return String.join(" + ", m.members());
         }
+        if (m.isDreamSim()) {
+            return "DreamSim release " + m.dreamsim().tag();
+        }
         return m.isOnHub() ? m.repo() : "(no safetensors on the Hub)";
     }
 
@@ -57,7 +60,7 @@ public final class ModelTable {
                     .anyMatch(o -> o.model().name().equals(member) && o.folder().isPresent()));
             return every ? "yes" : "no";
         }
-        if (!m.isOnHub()) {
+        if (!m.isOnHub() && !m.isDreamSim()) {
             return "-";
         }
         return c.folder().isPresent() ? "yes" : "no";
