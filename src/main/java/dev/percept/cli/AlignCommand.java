@@ -119,7 +119,7 @@ final class AlignCommand implements Callable<Integer> {
             throw new PerceptException("align trains a new adapter from the base model; --adapter is not taken here "
                     + "(merge one first with `percept merge` to train on top of it)");
         }
-        if (!model.normalize.equals("none")) {
+        if (model.normalize != null && !model.normalize.equals("none")) {
             throw new PerceptException("align trains on plain cosine distances; --normalize is for embedding");
         }
         boolean ensemble = model.memberNames().size() > 1;

@@ -1,6 +1,7 @@
 package dev.percept.cli;
 
 import dev.percept.PerceptException;
+import dev.percept.embed.FeatureNorm;
 import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.KnownModels;
@@ -38,6 +39,12 @@ class ModelOptions extends ModelSettings {
     /** What --model, --adapter and the settings ask for, not yet loaded. */
     ModelRequest request() {
         return request(model, adapter);
+    }
+
+    /** --normalize, else the model's own: DreamSim's released models normalise as DreamSim does. */
+    @Override
+    FeatureNorm normalization() {
+        return normalize == null ? ModelRequest.defaultNorm(model, KnownModels.DEFAULT) : super.normalization();
     }
 
     /** The models --model names (a known ensemble expanded), without loading them. */

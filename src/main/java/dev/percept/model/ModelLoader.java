@@ -17,14 +17,22 @@ public final class ModelLoader {
      *     or null to take it from the config
      */
     public static Backbone load(Path folder, Activation activation, Precision precision, ComputeDevice device) {
-        return load(folder, null, activation, precision, device);
+        return load(folder, (LoraAdapter) null, activation, precision, device);
     }
 
     /**
      * @param adapter a PEFT LoRA adapter folder merged into the weights, or null
      */
     public static Backbone load(Path folder, Path adapter, Activation activation, Precision precision, ComputeDevice device) {
-        LoraAdapter lora = adapter == null ? null : LoraAdapter.read(adapter);
+        return load(folder, adapter == null ? null : LoraAdapter.read(adapter), activation, precision, device);
+    }
+
+    /**
+     * @param folder a model folder or a single weights file
+     * @param lora a LoRA adapter merged into the weights, or null
+     */
+    public static Backbone load(Path folder, LoraAdapter lora, Activation activation, Precision precision,
+            ComputeDevice device) {
         Checkpoint checkpoint = Checkpoint.open(folder);
         Layout.Plan plan = Layout.detect(checkpoint).plan(checkpoint, activation);
         Map<String, Tensor> weights = plan.keys().load(checkpoint);
