@@ -1,6 +1,9 @@
 package dev.percept.model;
 
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.tensor.Ops;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -15,7 +18,8 @@ public final class RandomWeights {
     /** ViT-B/16 at 224 px, DINO-style (GELU, eps 1e-6, no projection). */
     public static VitConfig vitB16() {
         return new VitConfig(768, 12, 12, 3072, 16, 14, 0, 1e-6, VitConfig.Activation.GELU,
-                false, false, true, true, 0, VitConfig.PosEmbedResize.SCALE_WITH_OFFSET);
+                VitConfig.FeedForward.PLAIN, EnumSet.of(Part.QKV_BIAS, Part.PATCH_BIAS), 0,
+                new VitConfig.Learned(VitConfig.PosEmbedResize.SCALE_WITH_OFFSET));
     }
 
     /** Canonical name to float32 CPU tensor. */
@@ -25,32 +29,36 @@ public final class RandomWeights {
         long mlp = c.mlpHidden();
         Map<String, Tensor> w = new LinkedHashMap<>();
         w.put("patch_embed.proj.weight", normal(0.02, d, 3, c.patch(), c.patch()));
-        if (c.patchBias()) {
+        if (c.has(Part.PATCH_BIAS)) {
             w.put("patch_embed.proj.bias", normal(0.02, d));
         }
         w.put("cls_token", normal(0.02, 1, 1, d));
-        w.put("pos_embed", normal(0.02, 1, 1 + (long) c.grid() * c.grid(), d));
+        if (c.positions() instanceof VitConfig.Learned) {
+            w.put("pos_embed", normal(0.02, 1, 1 + (long) c.grid() * c.grid(), d));
+        }
         if (c.registers() > 0) {
             w.put("reg_token", normal(0.02, 1, c.registers(), d));
         }
-        if (c.preNorm()) {
+        if (c.has(Part.PRE_NORM)) {
             layerNorm(w, "norm_pre", d);
         }
         for (int i = 0; i < c.layers(); i++) {
             String b = "blocks." + i + ".";
             layerNorm(w, b + "norm1", d);
             w.put(b + "attn.qkv.weight", normal(0.02, 3 * d, d));
-            if (c.qkvBias()) {
+            if (c.has(Part.QKV_BIAS)) {
                 w.put(b + "attn.qkv.bias", normal(0.02, 3 * d));
             }
             w.put(b + "attn.proj.weight", normal(0.02, d, d));
             w.put(b + "attn.proj.bias", normal(0.02, d));
             layerNorm(w, b + "norm2", d);
-            w.put(b + "mlp.fc1.weight", normal(0.02, mlp, d));
-            w.put(b + "mlp.fc1.bias", normal(0.02, mlp));
+            for (String fc1 : c.feedForward() == FeedForward.GATED ? new String[] {"mlp.fc1_g.", "mlp.fc1_x."} : new String[] {"mlp.fc1."}) {
+                w.put(b + fc1 + "weight", normal(0.02, mlp, d));
+                w.put(b + fc1 + "bias", normal(0.02, mlp));
+            }
             w.put(b + "mlp.fc2.weight", normal(0.02, d, mlp));
             w.put(b + "mlp.fc2.bias", normal(0.02, d));
-            if (c.layerScale()) {
+            if (c.has(Part.LAYER_SCALE)) {
                 w.put(b + "ls1.gamma", normal(0.1, d));
                 w.put(b + "ls2.gamma", normal(0.1, d));
             }

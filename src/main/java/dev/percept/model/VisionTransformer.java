@@ -1,8 +1,11 @@
 package dev.percept.model;
 
 import dev.percept.PerceptException;
-import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.model.VitConfig.Rotary;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
@@ -17,13 +20,14 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * One Vision Transformer for every family (DINO, DINOv2, CLIP, OpenCLIP, SynCLR): the options in
- * {@link VitConfig} select class/register tokens, ln_pre, LayerScale, the activation and the
- * projection. Weights come in under canonical (timm-style) names; the layouts in {@code
+ * One Vision Transformer for every family (DINO, DINOv2, DINOv3, CLIP, OpenCLIP, SynCLR): the
+ * options in {@link VitConfig} select class/register tokens, learned or rotary positions, ln_pre,
+ * LayerScale, a plain or gated MLP, the activation and the projection. Weights come in under canonical (timm-style) names; the layouts in {@code
  * dev.percept.model.layout} map each upstream format onto them.
  *
  * <p>Frozen weights are cast once to the working precision; the position embedding stays in
- * float32 so that resampling it to another grid is as exact as upstream's.
+ * float32 so that resampling it to another grid is as exact as upstream's, and rotary angles are
+ * computed and applied in float32 as DINOv3 does.
  */
 public final class VisionTransformer implements AutoCloseable {
     private final VitConfig config;
@@ -33,6 +37,8 @@ public final class VisionTransformer implements AutoCloseable {
     private final Tensor classToken;
     private final Tensor registerTokens;
     private final Tensor posEmbed;
+    /** Rotary periods [head / 4] for DINOv3-style positions; null with a learned position embedding. */
+    private final float[] ropePeriods;
     private final LayerNorm normPre;
     private final List<Block> blocks;
     private final LayerNorm norm;
@@ -40,7 +46,9 @@ public final class VisionTransformer implements AutoCloseable {
     private final List<Tensor> owned = new ArrayList<>();
     /** The weights by canonical name, as held (for training every weight, and saving them). */
     private final Map<String, Tensor> named = new LinkedHashMap<>();
-    private static final List<String> PROJECTIONS = List.of("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2");
+    private static final List<String> PLAIN_PROJECTIONS = List.of("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2");
+    private static final List<String> GATED_PROJECTIONS =
+            List.of("attn.qkv", "attn.proj", "mlp.fc1_g", "mlp.fc1_x", "mlp.fc2");
 
     /** LoRA dropout is active only while training. */
     private boolean training;
@@ -54,11 +62,24 @@ public final class VisionTransformer implements AutoCloseable {
         this.device = where.torchDevice().retainReference(); // outlives any scope open now
         this.dtype = precision.resolve(where).scalarType();
         Map<String, Tensor> w = new HashMap<>(weights);
-        this.posEmbed = take(w, "pos_embed", ScalarType.Float);
+        if (config.positions() instanceof Rotary r) {
+            // The hub checkpoints store the periods they were trained with; others derive them.
+            Tensor stored = w.remove("rope.periods");
+            this.ropePeriods = stored == null ? Rope.periods(r.theta(), config.headDim()) : Ops.toFloats(stored);
+            if (stored != null) {
+                stored.close();
+            }
+            this.posEmbed = null;
+        } else {
+            this.ropePeriods = null;
+            this.posEmbed = take(w, "pos_embed", ScalarType.Float);
+        }
         this.patchEmbed = new Linear(take(w, "patch_embed.proj.weight"), takeOptional(w, "patch_embed.proj.bias"));
         this.classToken = take(w, "cls_token");
         this.registerTokens = config.registers() > 0 ? take(w, "reg_token") : null;
-        this.normPre = config.preNorm() ? layerNorm(w, "norm_pre") : null;
+        this.normPre = config.has(Part.PRE_NORM) ? layerNorm(w, "norm_pre") : null;
+        boolean layerScale = config.has(Part.LAYER_SCALE);
+        boolean gated = config.feedForward() == FeedForward.GATED;
         this.blocks = new ArrayList<>(config.layers());
         for (int i = 0; i < config.layers(); i++) {
             String p = "blocks." + i + ".";
@@ -66,11 +87,12 @@ public final class VisionTransformer implements AutoCloseable {
                     layerNorm(w, p + "norm1"),
                     new Linear(take(w, p + "attn.qkv.weight"), takeOptional(w, p + "attn.qkv.bias")),
                     linear(w, p + "attn.proj"),
-                    config.layerScale() ? take(w, p + "ls1.gamma") : null,
+                    layerScale ? take(w, p + "ls1.gamma") : null,
                     layerNorm(w, p + "norm2"),
-                    linear(w, p + "mlp.fc1"),
+                    gated ? linear(w, p + "mlp.fc1_g") : null,
+                    linear(w, p + (gated ? "mlp.fc1_x" : "mlp.fc1")),
                     linear(w, p + "mlp.fc2"),
-                    config.layerScale() ? take(w, p + "ls2.gamma") : null));
+                    layerScale ? take(w, p + "ls2.gamma") : null));
         }
         this.norm = layerNorm(w, "norm");
         this.head = config.hasProjection() ? new Linear(take(w, "head.weight"), null) : null;
@@ -85,12 +107,14 @@ public final class VisionTransformer implements AutoCloseable {
 
     /**
      * The projections a LoRA branch can adapt, by canonical module name ({@code blocks.<i>.attn.qkv},
-     * {@code .attn.proj}, {@code .mlp.fc1}, {@code .mlp.fc2}), in block order.
+     * {@code .attn.proj}, {@code .mlp.fc1}, {@code .mlp.fc2}; a gated MLP has {@code .mlp.fc1_g}
+     * and {@code .mlp.fc1_x} instead of {@code .mlp.fc1}), in block order.
      */
     public Map<String, long[]> adaptableModules() {
         Map<String, long[]> out = new LinkedHashMap<>();
+        List<String> projections = config.feedForward() == FeedForward.GATED ? GATED_PROJECTIONS : PLAIN_PROJECTIONS;
         for (int i = 0; i < blocks.size(); i++) {
-            for (String projection : PROJECTIONS) {
+            for (String projection : projections) {
                 String name = "blocks." + i + "." + projection;
                 Tensor w = linearNamed(name).weight;
                 out.put(name, new long[] {w.size(0), w.size(1)});
@@ -128,10 +152,13 @@ public final class VisionTransformer implements AutoCloseable {
             int i = Integer.parseInt(parts[1]);
             if (i < blocks.size()) {
                 Block b = blocks.get(i);
+                boolean gated = b.gate != null;
                 switch (parts[2]) {
                     case "attn.qkv": return b.qkv;
                     case "attn.proj": return b.proj;
-                    case "mlp.fc1": return b.fc1;
+                    case "mlp.fc1": if (!gated) return b.fc1; break;
+                    case "mlp.fc1_x": if (gated) return b.fc1; break;
+                    case "mlp.fc1_g": if (gated) return b.gate; break;
                     case "mlp.fc2": return b.fc2;
                     default: break;
                 }
@@ -158,9 +185,10 @@ public final class VisionTransformer implements AutoCloseable {
                     + " is smaller than one " + config.patch() + "-pixel patch");
         }
         Tensor x = Ops.scoped(() -> embed(pixels, batch, gh, gw));
+        Rope rope = ropePeriods == null ? null : Rope.forGrid(ropePeriods, gh, gw, device);
         for (Block block : blocks) {
             Tensor in = x;
-            x = Ops.scoped(() -> block.apply(in));
+            x = Ops.scoped(() -> block.apply(in, rope));
             Ops.release(in);
         }
         return x;
@@ -171,7 +199,10 @@ public final class VisionTransformer implements AutoCloseable {
         Tensor x = Ops.patchify(pixels.to(device, dtype), patchEmbed.weight, patchEmbed.bias, config.patch())
                 .flatten(2, 3)
                 .transpose(1, 2);
-        x = Ops.cat(1, classToken.expand(batch, -1, -1), x).add_(positionEmbedding(gh, gw));
+        x = Ops.cat(1, classToken.expand(batch, -1, -1), x);
+        if (posEmbed != null) {
+            x.add_(positionEmbedding(gh, gw));
+        }
         if (registerTokens != null) {
             // Registers carry no position: they go in after the embedding is added.
             x = Ops.cat(1, x.narrow(1, 0, 1), registerTokens.expand(batch, -1, -1), x.narrow(1, 1, gh * gw));
@@ -201,7 +232,7 @@ public final class VisionTransformer implements AutoCloseable {
         }
         long d = config.hidden();
         Tensor patchPos = posEmbed.narrow(1, 1, (long) m * m).reshape(1, m, m, d).permute(0, 3, 1, 2);
-        boolean offset = config.posEmbedResize() == PosEmbedResize.SCALE_WITH_OFFSET;
+        boolean offset = ((Learned) config.positions()).resize() == PosEmbedResize.SCALE_WITH_OFFSET;
         double scaleH = offset ? (gh + 0.1) / m : Double.NaN;
         double scaleW = offset ? (gw + 0.1) / m : Double.NaN;
         Tensor resized = Ops.resizeBicubic(patchPos, gh, gw, scaleH, scaleW)
@@ -212,7 +243,11 @@ public final class VisionTransformer implements AutoCloseable {
 
     /** The activation, in place where no gradient needs the input. */
     private Tensor activation(Tensor x) {
-        return config.activation() == Activation.QUICK_GELU ? Ops.quickGelu(x) : Ops.gelu(x);
+        return switch (config.activation()) {
+            case GELU -> Ops.gelu(x);
+            case QUICK_GELU -> Ops.quickGelu(x);
+            case SILU -> Ops.silu(x);
+        };
     }
 
     @Override
@@ -279,23 +314,29 @@ public final class VisionTransformer implements AutoCloseable {
         }
     }
 
-    /** A pre-norm transformer block: x + ls1 * attn(norm1(x)), then x + ls2 * mlp(norm2(x)). */
+    /**
+     * A pre-norm transformer block: x + ls1 * attn(norm1(x)), then x + ls2 * mlp(norm2(x)).
+     * {@code gate} is set only for a gated MLP, where {@code fc1} is its other branch.
+     */
     private final class Block {
         final LayerNorm norm1;
         final Linear qkv;
         final Linear proj;
         final Tensor ls1;
         final LayerNorm norm2;
+        final Linear gate;
         final Linear fc1;
         final Linear fc2;
         final Tensor ls2;
 
-        Block(LayerNorm norm1, Linear qkv, Linear proj, Tensor ls1, LayerNorm norm2, Linear fc1, Linear fc2, Tensor ls2) {
+        Block(LayerNorm norm1, Linear qkv, Linear proj, Tensor ls1,
+                LayerNorm norm2, Linear gate, Linear fc1, Linear fc2, Tensor ls2) {
             this.norm1 = norm1;
             this.qkv = qkv;
             this.proj = proj;
             this.ls1 = ls1;
             this.norm2 = norm2;
+            this.gate = gate;
             this.fc1 = fc1;
             this.fc2 = fc2;
             this.ls2 = ls2;
@@ -305,22 +346,30 @@ public final class VisionTransformer implements AutoCloseable {
          * Each branch runs in its own memory scope so that its intermediates are freed before the
          * next one allocates; the residual sums reuse the branch outputs' memory.
          */
-        Tensor apply(Tensor x) {
-            Tensor attended = Ops.scoped(() -> scaled(ls1, attention(norm1.apply(x)))).add_(x);
+        Tensor apply(Tensor x, Rope rope) {
+            Tensor attended = Ops.scoped(() -> scaled(ls1, attention(norm1.apply(x), rope))).add_(x);
             return Ops.scoped(() -> scaled(ls2, mlp(norm2.apply(attended)))).add_(attended);
         }
 
         Tensor mlp(Tensor x) {
-            return fc2.apply(activation(fc1.apply(x)));
+            return gate == null
+                    ? fc2.apply(activation(fc1.apply(x)))
+                    : fc2.apply(activation(gate.apply(x)).mul_(fc1.apply(x)));
         }
 
-        Tensor attention(Tensor x) {
+        Tensor attention(Tensor x, Rope rope) {
             long b = x.size(0);
             long t = x.size(1);
             Tensor heads = qkv.apply(x)
                     .view(b, t, 3, config.heads(), config.headDim())
                     .permute(2, 0, 3, 1, 4);
-            Tensor out = Ops.attention(heads.select(0, 0), heads.select(0, 1), heads.select(0, 2));
+            Tensor q = heads.select(0, 0);
+            Tensor k = heads.select(0, 1);
+            if (rope != null) {
+                q = rope.apply(q);
+                k = rope.apply(k);
+            }
+            Tensor out = Ops.attention(q, k, heads.select(0, 2));
             return proj.apply(out.transpose(1, 2).reshape(b, t, config.hidden()));
         }
 

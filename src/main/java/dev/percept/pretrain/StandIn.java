@@ -10,6 +10,7 @@ import dev.percept.io.SafetensorsWriter;
 import dev.percept.model.VitConfig;
 import dev.percept.tensor.Ops;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -30,7 +31,8 @@ public final class StandIn {
 
     public static VitConfig config() {
         return new VitConfig(WIDTH, DEPTH, HEADS, 4 * WIDTH, PATCH, IMAGE / PATCH, 0, 1e-6, VitConfig.Activation.GELU,
-                false, false, true, true, 0, VitConfig.PosEmbedResize.SCALE_WITH_OFFSET);
+                VitConfig.FeedForward.PLAIN, EnumSet.of(VitConfig.Part.QKV_BIAS, VitConfig.Part.PATCH_BIAS), 0,
+                new VitConfig.Learned(VitConfig.PosEmbedResize.SCALE_WITH_OFFSET));
     }
 
     /**

@@ -120,6 +120,11 @@ public final class Ops {
         return GradMode.is_enabled() ? x.mul(gate) : x.mul_(gate);
     }
 
+    /** SiLU, x * sigmoid(x) (SwiGLU's gate); overwrites {@code x} when no gradient is being recorded. */
+    public static Tensor silu(Tensor x) {
+        return GradMode.is_enabled() ? torch.silu(x) : torch.silu_(x);
+    }
+
     /**
      * softmax(q k^T / sqrt(d)) v over [B, heads, T, d] tensors. On CPU, plain matmul and softmax:
      * libtorch's fused CPU kernel measured slower in float32 and about 15x slower in bf16 (see
@@ -189,6 +194,11 @@ public final class Ops {
     /** A new CPU float32 tensor of zeros. */
     public static Tensor zeros(long... shape) {
         return torch.zeros(shape, new TensorOptions(ScalarType.Float));
+    }
+
+    /** A new CPU float32 tensor of ones. */
+    public static Tensor ones(long... shape) {
+        return torch.ones(shape, new TensorOptions(ScalarType.Float));
     }
 
     /** A new CPU float32 tensor of U(low, high) draws from the default generator. */

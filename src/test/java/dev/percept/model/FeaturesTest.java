@@ -20,25 +20,33 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The feature modes are the documented slices of the reference tokens. */
 class FeaturesTest {
-    static final Path DINOV2 = ParityTest.FIXTURES.resolve("dinov2_hub");
-
     @BeforeAll
     static void engine() {
         Engine.start(2);
     }
 
-    @Test
-    void featureModesSliceTheLastBlockAsDocumented() {
-        FloatArray pixels = Npy.readFloats(DINOV2.resolve("pixels_alt.npy")); // 40x56: a 5x7 grid
-        FloatArray tokens = Npy.readFloats(DINOV2.resolve("tokens_alt.npy")); // [2, 1 + 4 + 35, 64]
-        FloatArray normed = Npy.readFloats(DINOV2.resolve("normed_alt.npy"));
+    /**
+     * On the non-square input of each case: DINOv2 with 4 registers (40x56, a 5x7 grid) and
+     * DINOv3 with 4 storage tokens (32x64, a 2x4 grid); patch features leave the class token and
+     * the registers out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"parity/dinov2_hub, 5, 7", "parity_dinov3/swiglu_hf, 2, 4"})
+    void featureModesSliceTheLastBlockAsDocumented(String fixture, int rows, int cols) {
+        Path dir = Path.of("src/test/resources").resolve(fixture);
+        FloatArray pixels = Npy.readFloats(dir.resolve("pixels_alt.npy"));
+        FloatArray tokens = Npy.readFloats(dir.resolve("tokens_alt.npy")); // [2, 1 + 4 + rows * cols, 64]
+        FloatArray normed = Npy.readFloats(dir.resolve("normed_alt.npy"));
         int d = 64;
         int prefix = 5;
-        int patches = 35;
-        try (Backbone b = ModelLoader.load(DINOV2.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
+        int patches = rows * cols;
+        assertEquals(prefix + patches, tokens.shape()[1]);
+        try (Backbone b = ModelLoader.load(dir.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             assertEquals(FeatureMode.CLS, b.defaultFeatures());
@@ -49,7 +57,7 @@ class FeaturesTest {
             float[] mean = features(b, in, FeatureMode.PATCH_MEAN, 2, d);
             float[] clsPatch = features(b, in, FeatureMode.CLS_PATCH, 2, 2 * d);
             Tensor grid = b.features(in, FeatureMode.PATCH_TOKENS);
-            assertArrayEquals(new long[] {2, 5, 7, d}, grid.sizes().vec().get());
+            assertArrayEquals(new long[] {2, rows, cols, d}, grid.sizes().vec().get());
             float[] gridValues = Ops.toFloats(grid);
             for (int img = 0; img < 2; img++) {
                 int t0 = img * (prefix + patches) * d;
@@ -71,17 +79,20 @@ class FeaturesTest {
         }
     }
 
-    @Test
-    void bf16StaysWithinCosine0999OfFloat32() {
-        FloatArray pixels = Npy.readFloats(ParityTest.FIXTURES.resolve("clip_hf/pixels.npy"));
-        Path model = ParityTest.FIXTURES.resolve("clip_hf/model");
+    /** CLIP, and DINOv3 whose rotary embedding runs in float32 inside a bf16 model. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"parity/clip_hf", "parity_dinov3/plain_hub", "parity_dinov3/swiglu_timm"})
+    void bf16StaysWithinCosine0999OfFloat32(String fixture) {
+        Path dir = Path.of("src/test/resources").resolve(fixture);
+        FloatArray pixels = Npy.readFloats(dir.resolve("pixels_alt.npy"));
+        Path model = dir.resolve("model");
         try (Backbone fp32 = ModelLoader.load(model, null, Precision.FP32, ComputeDevice.CPU);
                 Backbone bf16 = ModelLoader.load(model, null, Precision.BF16, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             assertEquals(Precision.BF16, bf16.precision());
             Tensor in = Ops.floats(pixels.data(), pixels.shape());
-            for (FeatureMode mode : new FeatureMode[] {FeatureMode.EMBEDDING, FeatureMode.CLS_PATCH}) {
+            for (FeatureMode mode : new FeatureMode[] {fp32.defaultFeatures(), FeatureMode.CLS_PATCH}) {
                 float[] a = Ops.toFloats(fp32.features(in, mode));
                 float[] b = Ops.toFloats(bf16.features(in, mode));
                 int dim = a.length / 2;

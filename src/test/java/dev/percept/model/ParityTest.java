@@ -30,6 +30,8 @@ class ParityTest {
     /** float32 against a float64 reference; measured worst case is about 2e-6. */
     static final double TOLERANCE = 1e-4;
     static final Path FIXTURES = Path.of("src/test/resources/parity");
+    /** Made by tools/reference/make_dinov3_fixtures.py: two DINOv3 variants in three layouts. */
+    static final Path DINOV3_FIXTURES = Path.of("src/test/resources/parity_dinov3");
 
     @BeforeAll
     static void engine() {
@@ -46,7 +48,28 @@ class ParityTest {
         "open_clip, open_clip"
     })
     void matchesPyTorchReference(String name, String layout) {
-        Path dir = FIXTURES.resolve(name);
+        matches(FIXTURES.resolve(name), layout);
+    }
+
+    /**
+     * DINOv3 (RoPE on the patch tokens, storage tokens, LayerScale, masked key bias; plain GELU
+     * MLP and SwiGLU) at a square and a non-square grid; the hub files' stored periods differ
+     * from the derived ones by the bfloat16 rounding of the released checkpoints.
+     */
+    @ParameterizedTest(name = "{0} ({1})")
+    @CsvSource({
+        "plain_hub, dinov3-hub",
+        "plain_timm, timm-dinov3",
+        "plain_hf, hf-dinov3",
+        "swiglu_hub, dinov3-hub",
+        "swiglu_timm, timm-dinov3",
+        "swiglu_hf, hf-dinov3"
+    })
+    void dinov3MatchesPyTorchReference(String name, String layout) {
+        matches(DINOV3_FIXTURES.resolve(name), layout);
+    }
+
+    private static void matches(Path dir, String layout) {
         try (Backbone backbone = ModelLoader.load(dir.resolve("model"), null, Precision.FP32, ComputeDevice.CPU)) {
             assertEquals(layout, backbone.layout());
             for (String suffix : new String[] {"", "_alt"}) {

@@ -57,7 +57,7 @@ public final class Configs {
         return new float[] {(float) v.get(0).asDouble(), (float) v.get(1).asDouble(), (float) v.get(2).asDouble()};
     }
 
-    /** A Hugging Face {@code hidden_act}: "gelu" or "quick_gelu". */
+    /** A Hugging Face {@code hidden_act}: "gelu", "quick_gelu" or "silu". */
     static Activation activation(JsonNode node, String key, Activation fallback, String file) {
         JsonNode v = node == null ? null : node.get(key);
         if (v == null || v.isNull()) {
@@ -66,8 +66,9 @@ public final class Configs {
         return switch (v.asText().toLowerCase(Locale.ROOT)) {
             case "gelu" -> Activation.GELU;
             case "quick_gelu" -> Activation.QUICK_GELU;
+            case "silu" -> Activation.SILU;
             default -> throw new PerceptException(file + ": " + key + " '" + v.asText()
-                    + "' is not supported (gelu or quick_gelu)");
+                    + "' is not supported (gelu, quick_gelu or silu)");
         };
     }
 

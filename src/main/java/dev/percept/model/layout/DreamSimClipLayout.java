@@ -3,8 +3,12 @@ package dev.percept.model.layout;
 import dev.percept.model.Checkpoint;
 import dev.percept.model.VitConfig;
 import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Locale;
 
 /**
@@ -46,7 +50,9 @@ final class DreamSimClipLayout implements Layout {
                 : file.startsWith("clip_") ? Activation.QUICK_GELU : Activation.GELU;
         // DINO's ViT-B heads: D / 64.
         VitConfig config = new VitConfig(d, layers, Math.max(1, d / 64), mlp, patch, grid, 0, 1e-5, activation,
-                true, false, true, patchBias, projection, PosEmbedResize.SCALE_WITH_OFFSET);
+                FeedForward.PLAIN,
+                patchBias ? EnumSet.of(Part.PRE_NORM, Part.QKV_BIAS, Part.PATCH_BIAS) : EnumSet.of(Part.PRE_NORM, Part.QKV_BIAS),
+                projection, new Learned(PosEmbedResize.SCALE_WITH_OFFSET));
 
         KeyMap keys = new KeyMap()
                 .copy("cls_token", "cls_token", 1, 1, d)

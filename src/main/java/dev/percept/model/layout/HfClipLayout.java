@@ -1,12 +1,15 @@
 package dev.percept.model.layout;
 
 import static dev.percept.model.layout.Configs.shape;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.model.Checkpoint;
-import dev.percept.model.VitConfig;
 import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.model.VitConfig;
+import java.util.EnumSet;
 
 /**
  * Hugging Face CLIP folders: full {@code clip} models (only the vision tower is used) and {@code
@@ -45,7 +48,7 @@ final class HfClipLayout implements Layout {
                 d, layers, heads, mlp, patch, grid, 0,
                 Configs.doubleValue(cfg, "layer_norm_eps", 1e-5, file),
                 activationOverride != null ? activationOverride : Configs.activation(cfg, "hidden_act", Activation.QUICK_GELU, file),
-                true, false, true, false, projection, PosEmbedResize.TO_SIZE);
+                FeedForward.PLAIN, EnumSet.of(Part.PRE_NORM, Part.QKV_BIAS), projection, new Learned(PosEmbedResize.TO_SIZE));
 
         String v = "vision_model.";
         String e = v + "embeddings.";

@@ -1,13 +1,16 @@
 package dev.percept.model.layout;
 
 import static dev.percept.model.layout.Configs.shape;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.PerceptException;
 import dev.percept.model.Checkpoint;
-import dev.percept.model.VitConfig;
 import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.model.VitConfig;
+import java.util.EnumSet;
 
 /**
  * Hugging Face {@code Dinov2Model} and {@code Dinov2WithRegistersModel} folders, e.g.
@@ -48,7 +51,9 @@ final class HfDinov2Layout implements Layout {
                 d, layers, Configs.requiredInt(cfg, "num_attention_heads", file), mlp, patch, grid, registers,
                 Configs.doubleValue(cfg, "layer_norm_eps", 1e-6, file),
                 activationOverride != null ? activationOverride : Configs.activation(cfg, "hidden_act", Activation.GELU, file),
-                false, true, qkvBias, true, 0, PosEmbedResize.TO_SIZE);
+                FeedForward.PLAIN,
+                qkvBias ? EnumSet.of(Part.LAYER_SCALE, Part.QKV_BIAS, Part.PATCH_BIAS) : EnumSet.of(Part.LAYER_SCALE, Part.PATCH_BIAS),
+                0, new Learned(PosEmbedResize.TO_SIZE));
 
         String e = p + "embeddings.";
         KeyMap keys = new KeyMap()

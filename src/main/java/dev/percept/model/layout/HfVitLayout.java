@@ -2,9 +2,13 @@ package dev.percept.model.layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.model.Checkpoint;
-import dev.percept.model.VitConfig;
 import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.model.VitConfig;
+import java.util.EnumSet;
 
 /** Hugging Face {@code ViTModel} folders ({@code model_type: vit}), e.g. facebook/dino-vitb16. */
 final class HfVitLayout implements Layout {
@@ -37,7 +41,8 @@ final class HfVitLayout implements Layout {
                 d, layers, Configs.requiredInt(cfg, "num_attention_heads", file), mlp, patch, grid, 0,
                 Configs.doubleValue(cfg, "layer_norm_eps", 1e-12, file),
                 activationOverride != null ? activationOverride : Configs.activation(cfg, "hidden_act", Activation.GELU, file),
-                false, false, qkvBias, true, 0, PosEmbedResize.TO_SIZE);
+                FeedForward.PLAIN, qkvBias ? EnumSet.of(Part.QKV_BIAS, Part.PATCH_BIAS) : EnumSet.of(Part.PATCH_BIAS),
+                0, new Learned(PosEmbedResize.TO_SIZE));
 
         KeyMap keys = new KeyMap()
                 .copy("cls_token", p + "embeddings.cls_token", 1, 1, d)

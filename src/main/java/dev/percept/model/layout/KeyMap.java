@@ -70,6 +70,45 @@ public final class KeyMap {
         return this;
     }
 
+    /**
+     * A fused qkv bias from separate q, k and v biases where some are absent (null): an absent
+     * one is zero, as DINOv3's key bias (Hugging Face has no k_proj bias, timm only q_bias and
+     * v_bias).
+     */
+    public KeyMap fuseQkvBias(String target, long d, String q, String k, String v) {
+        String[] slots = {q, k, v};
+        List<Source> list = Arrays.stream(slots).filter(s -> s != null).map(s -> new Source(s, new long[] {d})).toList();
+        rules.add(new Rule(target, list, ts -> {
+            Tensor[] parts = new Tensor[3];
+            int next = 0;
+            for (int i = 0; i < 3; i++) {
+                parts[i] = slots[i] == null ? Ops.zeros(d) : ts.get(next++);
+            }
+            return Ops.cat(0, parts);
+        }, t -> {
+            List<Tensor> present = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                if (slots[i] != null) {
+                    present.add(t.narrow(0, i * d, d).contiguous());
+                }
+            }
+            return present;
+        }));
+        return this;
+    }
+
+    /**
+     * The DINOv3 hub's fused qkv bias, multiplied by its stored {@code bias_mask} (ones for q and
+     * v, zeros for k), so the key bias is zero whatever the file holds there.
+     */
+    public KeyMap maskedQkvBias(String target, String bias, String mask, long d) {
+        long[] shape = {3 * d};
+        rules.add(new Rule(target, List.of(new Source(bias, shape), new Source(mask, shape)),
+                ts -> ts.get(0).mul(ts.get(1)),
+                t -> List.of(t, Ops.cat(0, Ops.ones(d), Ops.zeros(d), Ops.ones(d)))));
+        return this;
+    }
+
     /** Keys matching this are part of the layout but not of the vision model (text tower, heads). */
     public KeyMap ignore(Predicate<String> keys) {
         ignored.add(keys);

@@ -19,8 +19,9 @@ public interface Layout {
     float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
-    List<Layout> ALL = List.of(new HfVitLayout(), new HfDinov2Layout(), new HfClipLayout(), new OpenClipLayout(),
-            new DreamSimClipLayout(), new TimmLayout());
+    List<Layout> ALL = List.of(new HfVitLayout(), new HfDinov2Layout(), new HfDinov3Layout(), new HfClipLayout(),
+            new OpenClipLayout(), new HubDinov3Layout(), new TimmDinov3Layout(), new DreamSimClipLayout(),
+            new TimmLayout());
 
     /** A short name users see ("hf-vit", "timm", ...). */
     String name();
@@ -44,8 +45,9 @@ public interface Layout {
         }
         String sample = checkpoint.shapes().keySet().stream().limit(5).collect(Collectors.joining(", "));
         throw new PerceptException("unrecognised checkpoint layout in " + checkpoint.describe()
-                + ": expected a config.json with model_type vit, dinov2, dinov2_with_registers, clip or "
-                + "clip_vision_model, open_clip keys (visual.conv1.weight), DreamSim's CLIP keys (pos_drop.weight and proj) or timm keys (patch_embed.proj.weight); "
+                + ": expected a config.json with model_type vit, dinov2, dinov2_with_registers, dinov3_vit, clip or "
+                + "clip_vision_model, open_clip keys (visual.conv1.weight), DINOv3 hub keys (rope_embed.periods), "
+                + "DreamSim's CLIP keys (pos_drop.weight and proj) or timm keys (patch_embed.proj.weight); "
                 + "found keys " + sample);
     }
 }

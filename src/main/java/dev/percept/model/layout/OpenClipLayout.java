@@ -1,12 +1,15 @@
 package dev.percept.model.layout;
 
 import static dev.percept.model.layout.Configs.shape;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.model.Checkpoint;
-import dev.percept.model.VitConfig;
 import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.model.VitConfig;
+import java.util.EnumSet;
 import java.util.Locale;
 
 /**
@@ -53,7 +56,9 @@ final class OpenClipLayout implements Layout {
                         : Activation.GELU;
         VitConfig config = new VitConfig(
                 d, layers, heads, mlp, patch, grid, 0, 1e-5, activation,
-                true, layerScale, true, false, projection, PosEmbedResize.TO_SIZE);
+                FeedForward.PLAIN,
+                layerScale ? EnumSet.of(Part.PRE_NORM, Part.LAYER_SCALE, Part.QKV_BIAS) : EnumSet.of(Part.PRE_NORM, Part.QKV_BIAS),
+                projection, new Learned(PosEmbedResize.TO_SIZE));
 
         KeyMap keys = new KeyMap()
                 .reshape("cls_token", v + "class_embedding", shape(d), 1, 1, d)

@@ -2,9 +2,13 @@ package dev.percept.model.layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.model.Checkpoint;
-import dev.percept.model.VitConfig;
 import dev.percept.model.VitConfig.Activation;
+import dev.percept.model.VitConfig.FeedForward;
+import dev.percept.model.VitConfig.Learned;
+import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
+import dev.percept.model.VitConfig;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 
@@ -51,9 +55,22 @@ final class TimmLayout implements Layout {
                 : arch.contains("quickgelu") ? Activation.QUICK_GELU : Activation.GELU;
         // timm builds CLIP-style towers (those with norm_pre) with torch's default eps.
         double eps = preNorm ? 1e-5 : 1e-6;
+        EnumSet<Part> parts = EnumSet.noneOf(Part.class);
+        if (preNorm) {
+            parts.add(Part.PRE_NORM);
+        }
+        if (layerScale) {
+            parts.add(Part.LAYER_SCALE);
+        }
+        if (qkvBias) {
+            parts.add(Part.QKV_BIAS);
+        }
+        if (c.has("patch_embed.proj.bias")) {
+            parts.add(Part.PATCH_BIAS);
+        }
         VitConfig config = new VitConfig(
-                d, layers, heads, mlp, patch, grid, registers, eps, activation,
-                preNorm, layerScale, qkvBias, c.has("patch_embed.proj.bias"), 0, PosEmbedResize.SCALE_WITH_OFFSET);
+                d, layers, heads, mlp, patch, grid, registers, eps, activation, FeedForward.PLAIN, parts,
+                0, new Learned(PosEmbedResize.SCALE_WITH_OFFSET));
 
         KeyMap keys = new KeyMap()
                 .copy("cls_token", "cls_token", 1, 1, d)
@@ -62,7 +79,7 @@ final class TimmLayout implements Layout {
                 .copy("norm.weight", "norm.weight", d)
                 .copy("norm.bias", "norm.bias", d)
                 .ignore(k -> k.equals("mask_token") || k.startsWith("head.") || k.startsWith("fc_norm."));
-        if (config.patchBias()) {
+        if (config.has(Part.PATCH_BIAS)) {
             keys.copy("patch_embed.proj.bias", "patch_embed.proj.bias", d);
         }
         if (registers > 0) {
