@@ -35,7 +35,7 @@ final class ModelsCommand implements Callable<Integer> {
         HubSettings hub = HubSettings.fromEnvironment().withCacheDir(cacheDir);
         ModelStore store = new ModelStore(hub, DreamSimSettings.fromEnvironment(hub).withCacheDir(dreamsimCache),
                 KnownModels.DEFAULT);
-        spec.commandLine().getOut().print(ModelTable.render(store.cache().root(), store.list()));
+        spec.commandLine().getOut().print(ModelTable.render(store.cache().root(), store.dreamsim().root(), store.list()));
         spec.commandLine().getOut().flush();
         return 0;
     }
