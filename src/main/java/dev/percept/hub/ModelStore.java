@@ -164,8 +164,8 @@ public final class ModelStore {
 
     private void requireOnHub(KnownModel m) {
         if (m.isDreamSim()) {
-            throw new PerceptException(m.name() + " is one of DreamSim's released checkpoints (several files, not a"
-                    + " model folder): pass the name itself to --model");
+            throw new PerceptException(m.name() + " is one of DreamSim's released checkpoints: a whole model of several"
+                    + " files, which embed, distance and eval load by its name; it is not a model folder");
         }
         if (m.isEnsemble()) {
             throw new PerceptException(m.name() + " is an ensemble of " + String.join(", ", m.members())
