@@ -233,6 +233,28 @@ class DreamSimStoreTest {
         assertTrue(e.getMessage().startsWith("refusing to unpack"), e.getMessage());
     }
 
+    @Test
+    void settingsComeFromTheEnvironmentWithDefaults() {
+        Path home = Path.of("/home/user");
+        HubSettings hub = HubSettings.fromEnvironment(Map.of("HF_HUB_OFFLINE", "1"), home);
+        DreamSimSettings defaults = DreamSimSettings.fromEnvironment(Map.of(), home, hub);
+        assertEquals(home.resolve(".cache/percept/dreamsim"), defaults.cacheDir());
+        assertEquals(DreamSimSettings.DEFAULT_RELEASE_URL, defaults.releaseUrl().toString());
+        assertEquals(DreamSimSettings.DEFAULT_BACKBONE_URL, defaults.backboneUrl().toString());
+        assertTrue(defaults.offline());
+
+        DreamSimSettings set = DreamSimSettings.fromEnvironment(Map.of("PERCEPT_DREAMSIM_CACHE", "~/models",
+                "PERCEPT_DREAMSIM_URL", "http://mirror.local/dreamsim/", "PERCEPT_FBAIPUBLICFILES_URL",
+                "https://fb.mirror.local", "XDG_CACHE_HOME", "/xdg"), home, hub);
+        assertEquals(home.resolve("models"), set.cacheDir());
+        assertEquals("http://mirror.local/dreamsim", set.releaseUrl().toString());
+        assertEquals("https://fb.mirror.local", set.backboneUrl().toString());
+        assertEquals(Path.of("/xdg/percept/dreamsim"),
+                DreamSimSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "/xdg"), home, hub).cacheDir());
+        assertEquals("--dreamsim-url must be an http(s) URL, got ftp://x", assertThrows(PerceptException.class,
+                () -> defaults.withReleaseUrl("ftp://x")).getMessage());
+    }
+
     private void unpack(byte[] zip) throws IOException {
         SafeUnzip.unpack(write(zip), temp.resolve("out"), SafeUnzip.Limits.RELEASE);
     }
