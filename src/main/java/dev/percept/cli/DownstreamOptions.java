@@ -82,7 +82,7 @@ final class DownstreamOptions {
                         probeBatch, seed),
                 numbers("--penalties", penalties),
                 new DenseProbe.Settings(denseEpochs, denseLr, denseBatch, upsample, seed),
-                minDepth, maxDepth, TaskOptions.GALLERY_QUERIES, seed);
+                minDepth, maxDepth, TaskOptions.GALLERY_QUERIES, seed, null);
     }
 
     FeatureCache cache() {

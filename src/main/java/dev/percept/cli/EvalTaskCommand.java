@@ -26,7 +26,8 @@ abstract class EvalTaskCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--layout", paramLabel = "NAME",
-            description = "Dataset layout: clevr, fsc147, carpk, voc, ade20k, cityscapes, nyu, deepfashion2, folders or pets "
+            description = "Dataset layout: clevr, fsc147, carpk, voc, ade20k, cityscapes, cocostuff, davis, nyu, sunrgbd, "
+                    + "lightfield, deepfashion2, folders or pets "
                     + "(default: recognised from the folder).")
     String layout;
 
@@ -40,6 +41,11 @@ abstract class EvalTaskCommand implements Callable<Integer> {
     Path out;
 
     abstract DownstreamTask task();
+
+    /** The dataset the probe trains on instead of --data's train split (depth only), or null. */
+    Path trainData() {
+        return null;
+    }
 
     /** The feature mode the probe read, as the JSON reports it. */
     private String features() {
@@ -55,7 +61,7 @@ abstract class EvalTaskCommand implements Callable<Integer> {
         TaskResult r;
         try (FeatureSource source = new FeatureSource(model.request(), model.store(), downstream.cache(), model.normalization(),
                 downstream.batch)) {
-            r = task().run(source, data, downstream.options(layout, trainSplit, testSplit));
+            r = task().run(source, data, downstream.options(layout, trainSplit, testSplit).withTrainData(trainData()));
         }
         Map<String, Bootstrap.Interval> intervals = TaskReport.intervals(r, downstream.seed);
         System.out.print(TaskReport.table(r, model.model, intervals));
@@ -90,7 +96,8 @@ abstract class EvalTaskCommand implements Callable<Integer> {
     }
 
     @Command(name = "segmentation", mixinStandardHelpOptions = true,
-            description = "Semantic segmentation (VOC, ADE20K, Cityscapes): dense linear probe on patch tokens; mIoU and pixel accuracy.")
+            description = "Semantic segmentation (VOC, ADE20K, Cityscapes, COCO-Stuff, DAVIS): dense linear probe on patch tokens; "
+                    + "mIoU and pixel accuracy.")
     static final class Segmentation extends EvalTaskCommand {
         DownstreamTask task() {
             return DownstreamTask.SEGMENTATION;
@@ -98,10 +105,22 @@ abstract class EvalTaskCommand implements Callable<Integer> {
     }
 
     @Command(name = "depth", mixinStandardHelpOptions = true,
-            description = "Monocular depth (NYUv2): dense probe of log depth on patch tokens; RMSE, AbsRel, log10, delta1-3.")
+            description = "Monocular depth (NYUv2, SUN RGB-D, 4D Light Field): dense probe of log depth on patch tokens; "
+                    + "RMSE, AbsRel, log10, delta1-3.")
     static final class Depth extends EvalTaskCommand {
+        @Option(names = "--train-data", paramLabel = "DIR",
+                description = "Train the probe on this depth dataset's train split and test it on --data without retraining "
+                        + "(transfer, e.g. NYUv2 to the 4D Light Field benchmark; its layout is recognised from the folder). "
+                        + "Default: --data's own train split.")
+        Path trainDataDir;
+
         DownstreamTask task() {
             return DownstreamTask.DEPTH;
+        }
+
+        @Override
+        Path trainData() {
+            return trainDataDir;
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.percept.eval;
 
+import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.data.downstream.DenseImage;
 import dev.percept.data.downstream.DownstreamLayout;
-import dev.percept.data.downstream.LabelMaps;
-import dev.percept.data.downstream.NyuDepth;
+import dev.percept.data.downstream.DepthMap;
+import dev.percept.data.downstream.DepthSet;
 import dev.percept.io.MappedFloats;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +15,11 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * Monocular depth (NYUv2): a dense linear probe on patch tokens regressing log depth (squared
- * error over valid pixels), upsampled bilinearly to the depth map's size and exponentiated; RMSE,
- * AbsRel, log10, delta1-3 over pixels with ground truth inside the depth caps.
+ * Monocular depth (NYUv2, SUN RGB-D; the 4D Light Field benchmark as a transfer test): a dense
+ * linear probe on patch tokens regressing log depth in metres (squared error over valid pixels),
+ * upsampled bilinearly to the depth map's size and exponentiated; RMSE, AbsRel, log10, delta1-3
+ * over pixels with ground truth inside the depth caps. With {@link TaskOptions#trainData} the
+ * probe trains on another dataset and is tested on this one without retraining.
  */
 public final class DepthTask {
     public static final String NAME = "depth";
@@ -25,12 +28,14 @@ public final class DepthTask {
 
     public static TaskResult run(FeatureSource source, Path data, TaskOptions options) {
         DatasetSplits splits = DatasetSplits.of(data, options, NAME, DownstreamLayout.Kind.DEPTH);
-        List<DenseImage> train = NyuDepth.read(data, splits.train());
-        List<DenseImage> test = NyuDepth.read(data, splits.test());
+        Training training = training(data, splits, options);
+        List<DenseImage> train = training.set().items();
+        DepthSet testSet = DepthSet.read(splits.layout(), data, splits.test());
+        List<DenseImage> test = testSet.items();
         double min = options.minDepth();
         double max = options.maxDepth();
         if (!(min > 0 && max > min)) {
-            throw new dev.percept.PerceptException("depth caps need 0 < --min-depth < --max-depth, got " + min + " and " + max);
+            throw new PerceptException("depth caps need 0 < --min-depth < --max-depth, got " + min + " and " + max);
         }
         DenseProbe.Settings s = options.dense();
         try (PointerScope scope = new PointerScope()) {
@@ -40,8 +45,8 @@ public final class DepthTask {
             int tw = (int) trainTokens.shape()[2] * s.upsample();
             float[][] targets = new float[train.size()][];
             for (int i = 0; i < targets.length; i++) {
-                LabelMaps.Map map = LabelMaps.read(train.get(i).target());
-                float[] small = DenseProbe.nearest(LabelMaps.depthMetres(map), map.width(), map.height(), tw, th);
+                DepthMap map = training.set().metres(train.get(i));
+                float[] small = DenseProbe.nearest(map.metres(), map.width(), map.height(), tw, th);
                 for (int p = 0; p < small.length; p++) {
                     small[p] = small[p] > min && small[p] < max ? (float) Math.log(small[p]) : Float.NaN;
                 }
@@ -53,12 +58,12 @@ public final class DepthTask {
             List<double[]> rows = new ArrayList<>();
             int skipped = 0;
             for (int i = 0; i < test.size(); i++) {
-                LabelMaps.Map map = LabelMaps.read(test.get(i).target());
+                DepthMap map = testSet.metres(test.get(i));
                 float[] predicted = head.predict(testTokens, i, map.height(), map.width());
                 for (int p = 0; p < predicted.length; p++) {
                     predicted[p] = (float) Math.exp(predicted[p]);
                 }
-                double[] errors = DepthMetrics.imageErrors(predicted, LabelMaps.depthMetres(map), min, max);
+                double[] errors = DepthMetrics.imageErrors(predicted, map.metres(), min, max);
                 if (errors == null) {
                     skipped++;
                 } else {
@@ -67,9 +72,13 @@ public final class DepthTask {
                 progress.advance(1);
             }
             if (rows.isEmpty()) {
-                throw new dev.percept.PerceptException("no test depth map of " + data + " has a pixel between " + min + " and " + max + " m");
+                throw new PerceptException("no test depth map of " + data + " has a pixel between " + min + " and " + max + " m");
             }
             Map<String, Object> details = new LinkedHashMap<>();
+            if (options.trainData() != null) {
+                details.put("train_data", training.dir().toString());
+                details.put("train_layout", training.layout().cliName());
+            }
             details.put("train", train.size());
             details.put("test", rows.size());
             details.put("test_without_valid_pixels", skipped);
@@ -78,5 +87,23 @@ public final class DepthTask {
             details.put("epochs", s.epochs());
             return new TaskResult(NAME, data, splits.layout().cliName(), DepthMetrics.metrics(rows.toArray(double[][]::new)), details, null);
         }
+    }
+
+    /** Where the probe learns: a dataset folder, its layout and its training split. */
+    private record Training(Path dir, DownstreamLayout layout, DepthSet set) {}
+
+    /** The train split of {@code --train-data} (transfer), else of the data itself. */
+    private static Training training(Path data, DatasetSplits splits, TaskOptions options) {
+        Path dir = options.trainData() != null ? options.trainData() : data;
+        DownstreamLayout layout = options.trainData() != null ? DownstreamLayout.detect(dir) : splits.layout();
+        if (layout.kind() != DownstreamLayout.Kind.DEPTH) {
+            throw new PerceptException("--train-data " + dir + " is a " + layout.cliName() + " folder; the depth probe trains on depth data");
+        }
+        String split = options.trainSplit() != null ? options.trainSplit() : layout.trainSplit();
+        if (split == null) {
+            throw new PerceptException(dir + " (" + layout.cliName() + ") is a test set only; train the probe on another depth "
+                    + "dataset with --train-data DIR");
+        }
+        return new Training(dir, layout, DepthSet.read(layout, dir, split));
     }
 }

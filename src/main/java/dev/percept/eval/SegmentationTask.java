@@ -1,12 +1,9 @@
 package dev.percept.eval;
 
 import dev.percept.console.Progress;
-import dev.percept.data.downstream.Ade20k;
-import dev.percept.data.downstream.Cityscapes;
 import dev.percept.data.downstream.DenseImage;
 import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.LabelMaps;
-import dev.percept.data.downstream.PascalVoc;
 import dev.percept.data.downstream.SegmentationSet;
 import dev.percept.io.MappedFloats;
 import java.nio.file.Path;
@@ -16,8 +13,9 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * Semantic segmentation (VOC, ADE20K, Cityscapes): a dense linear probe on patch tokens, logits
- * upsampled bilinearly to each label map's size, label 255 ignored; mIoU and pixel accuracy.
+ * Semantic segmentation (VOC, ADE20K, Cityscapes, COCO-Stuff, DAVIS): a dense linear probe on
+ * patch tokens, logits upsampled bilinearly to each label map's size, label 255 ignored; mIoU and
+ * pixel accuracy.
  */
 public final class SegmentationTask {
     public static final String NAME = "segmentation";
@@ -26,8 +24,8 @@ public final class SegmentationTask {
 
     public static TaskResult run(FeatureSource source, Path data, TaskOptions options) {
         DatasetSplits splits = DatasetSplits.of(data, options, NAME, DownstreamLayout.Kind.SEGMENTATION);
-        SegmentationSet train = read(splits.layout(), data, splits.train());
-        SegmentationSet test = read(splits.layout(), data, splits.test());
+        SegmentationSet train = SegmentationSet.read(splits.layout(), data, splits.train());
+        SegmentationSet test = SegmentationSet.read(splits.layout(), data, splits.test());
         int classes = train.classes();
         DenseProbe.Settings s = options.dense();
         try (PointerScope scope = new PointerScope()) {
@@ -62,15 +60,6 @@ public final class SegmentationTask {
             details.put("learning_rate", s.learningRate());
             return new TaskResult(NAME, data, splits.layout().cliName(), SegmentationMetrics.metrics(rows, classes), details, null);
         }
-    }
-
-    private static SegmentationSet read(DownstreamLayout layout, Path data, String split) {
-        return switch (layout) {
-            case VOC -> PascalVoc.read(data, split);
-            case ADE20K -> Ade20k.read(data, split);
-            case CITYSCAPES -> Cityscapes.read(data, split);
-            default -> throw new IllegalArgumentException(layout + " is not a segmentation layout");
-        };
     }
 
     static List<Path> images(List<DenseImage> items) {

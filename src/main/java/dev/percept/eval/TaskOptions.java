@@ -1,5 +1,6 @@
 package dev.percept.eval;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -9,6 +10,8 @@ import java.util.List;
  * @param testSplit null for the layout's own
  * @param galleryQueries how many test queries (drawn with the seed) keep their nearest neighbours
  *     for galleries
+ * @param trainData depth: the dataset whose train split trains the probe, tested on the data's test
+ *     split (transfer); null for the data's own train split
  */
 public record TaskOptions(
         String layout,
@@ -22,7 +25,8 @@ public record TaskOptions(
         double minDepth,
         double maxDepth,
         int galleryQueries,
-        long seed) {
+        long seed,
+        Path trainData) {
 
     public static final double MIN_DEPTH = 1e-3;
     public static final double MAX_DEPTH = 10;
@@ -31,6 +35,11 @@ public record TaskOptions(
     public static TaskOptions defaults(long seed) {
         return new TaskOptions(null, null, null, KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE,
                 LinearProbe.Settings.defaults(seed), RidgeRegression.DEFAULT_PENALTIES, DenseProbe.Settings.defaults(seed),
-                MIN_DEPTH, MAX_DEPTH, GALLERY_QUERIES, seed);
+                MIN_DEPTH, MAX_DEPTH, GALLERY_QUERIES, seed, null);
+    }
+
+    public TaskOptions withTrainData(Path dir) {
+        return new TaskOptions(layout, trainSplit, testSplit, k, temperature, linear, ridgePenalties, dense, minDepth, maxDepth,
+                galleryQueries, seed, dir);
     }
 }

@@ -54,6 +54,15 @@ public final class KnownModels {
     //   same pickle. No safetensors copy exists, so the user converts it.
     // - ensemble: DreamSim's default "ensemble" is dino_vitb16,clip_vitb16,open_clip_vitb16
     //   (dreamsim/config.py).
+    // - DINOv3 (not in the paper; DreamSim's users ask for it): timm's ports
+    //   timm/vit_{small,small_plus,base,large,huge_plus}_patch16_dinov3.lvd1689m hold config.json
+    //   and model.safetensors (file lists of the small, small_plus and huge_plus repos seen; names
+    //   from timm's eva.py pretrained configs), under the DINOv3 licence but not gated. Meta's own
+    //   copies, facebook/dinov3-vit{s16,s16plus,b16,l16,h16plus}-pretrain-lvd1689m, are gated (accept
+    //   the licence on the Hub, then set HF_TOKEN); they hold a transformers folder (config.json,
+    //   model.safetensors, preprocessor_config.json as save_pretrained writes them; the list itself
+    //   was not visible without access). No activation: the layouts know it (GELU, or SiLU in the
+    //   SwiGLU "plus" models).
     // Revision "main": these repos are frozen releases, and "main" shares the cache entry
     // (refs/main) with Python code that calls hf_hub_download without a revision.
     public static final KnownModels DEFAULT = new KnownModels(List.of(
@@ -106,7 +115,29 @@ public final class KnownModels {
                     "DreamSim's DINO ViT-B/16 aligned on class and patch tokens (LoRA)"),
             KnownModel.dreamsim("dreamsim_dinov2_vitb14_patch",
                     DreamSimRelease.patch(DREAMSIM_V021, DreamSimRelease.DINOV2_VITB14),
-                    "DreamSim's DINOv2 ViT-B/14 aligned on class and patch tokens (LoRA)")));
+                    "DreamSim's DINOv2 ViT-B/14 aligned on class and patch tokens (LoRA)"),
+            dinov3Timm("dinov3_vits16", "vit_small_patch16_dinov3", "ViT-S/16"),
+            dinov3Timm("dinov3_vits16plus", "vit_small_plus_patch16_dinov3", "ViT-S+/16, SwiGLU"),
+            dinov3Timm("dinov3_vitb16", "vit_base_patch16_dinov3", "ViT-B/16"),
+            dinov3Timm("dinov3_vitl16", "vit_large_patch16_dinov3", "ViT-L/16"),
+            dinov3Timm("dinov3_vith16plus", "vit_huge_plus_patch16_dinov3", "ViT-H+/16, SwiGLU"),
+            dinov3Meta("dinov3_vits16_hf", "vits16", "ViT-S/16"),
+            dinov3Meta("dinov3_vits16plus_hf", "vits16plus", "ViT-S+/16, SwiGLU"),
+            dinov3Meta("dinov3_vitb16_hf", "vitb16", "ViT-B/16"),
+            dinov3Meta("dinov3_vitl16_hf", "vitl16", "ViT-L/16"),
+            dinov3Meta("dinov3_vith16plus_hf", "vith16plus", "ViT-H+/16, SwiGLU")));
+
+    private static KnownModel dinov3Timm(String name, String architecture, String size) {
+        return KnownModel.onHub(name, "dinov3", "timm/" + architecture + ".lvd1689m", "main",
+                List.of(TIMM_CONFIG, TIMM_WEIGHTS), null,
+                "DINOv3 " + size + ", distilled on LVD-1689M (timm layout)");
+    }
+
+    private static KnownModel dinov3Meta(String name, String size, String description) {
+        return KnownModel.onHub(name, "dinov3", "facebook/dinov3-" + size + "-pretrain-lvd1689m", "main",
+                List.of("config.json", "model.safetensors", "preprocessor_config.json"), null,
+                "DINOv3 " + description + " (Hugging Face layout; gated: accept the licence, set HF_TOKEN)");
+    }
 
     private final List<KnownModel> models;
 

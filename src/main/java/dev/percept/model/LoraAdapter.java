@@ -24,14 +24,14 @@ import org.bytedeco.pytorch.Tensor;
  * A LoRA adapter in the PEFT layout ({@code adapter_config.json} + {@code
  * adapter_model.safetensors}), merged into the frozen weights at load time: W + (alpha / r) B A
  * for every adapted projection. Module paths are matched by their canonical tail ({@code
- * blocks.<i>.attn.qkv}, {@code attn.proj}, {@code mlp.fc1}, {@code mlp.fc2}), so adapters saved
- * from DreamSim-style (timm block) models load whatever prefix PEFT gave them. An adapter of a
- * DreamSim model adapts each backbone under {@code extractor_list.<i>.model}: one member is read
- * at a time.
+ * blocks.<i>.attn.qkv}, {@code attn.proj}, {@code mlp.fc1}, {@code mlp.fc2}; a SwiGLU MLP's
+ * {@code mlp.fc1_g}, {@code mlp.fc1_x}), so adapters saved from DreamSim-style (timm block) models
+ * load whatever prefix PEFT gave them. An adapter of a DreamSim model adapts each backbone under
+ * {@code extractor_list.<i>.model}: one member is read at a time.
  */
 public final class LoraAdapter {
     private static final Pattern KEY = Pattern.compile(
-            "(?:.*\\.)?(blocks\\.\\d+\\.(?:attn\\.qkv|attn\\.proj|mlp\\.fc1|mlp\\.fc2))\\.lora_([AB])(?:\\.[^.]+)?\\.weight");
+            "(?:.*\\.)?(blocks\\.\\d+\\.(?:attn\\.qkv|attn\\.proj|mlp\\.fc1|mlp\\.fc1_[gx]|mlp\\.fc2))\\.lora_([AB])(?:\\.[^.]+)?\\.weight");
 
     private static final Pattern MEMBER = Pattern.compile("(?:.*\\.)?extractor_list\\.(\\d+)\\..*");
 
@@ -98,7 +98,7 @@ public final class LoraAdapter {
         }
         if (!unknown.isEmpty()) {
             throw new PerceptException(weightsFile + ": " + unknown.size() + " tensor(s) are not LoRA A/B weights of "
-                    + "blocks.<i>.attn.qkv, attn.proj, mlp.fc1 or mlp.fc2, e.g. " + unknown.subList(0, Math.min(3, unknown.size())));
+                    + "blocks.<i>.attn.qkv, attn.proj, mlp.fc1 (fc1_g, fc1_x) or mlp.fc2, e.g. " + unknown.subList(0, Math.min(3, unknown.size())));
         }
         for (Map.Entry<String, SafetensorsTensor[]> e : modules.entrySet()) {
             SafetensorsTensor a = e.getValue()[0];

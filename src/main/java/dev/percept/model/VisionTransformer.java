@@ -22,8 +22,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * One Vision Transformer for every family (DINO, DINOv2, DINOv3, CLIP, OpenCLIP, SynCLR): the
  * options in {@link VitConfig} select class/register tokens, learned or rotary positions, ln_pre,
- * LayerScale, a plain or gated MLP, the activation and the projection. Weights come in under canonical (timm-style) names; the layouts in {@code
- * dev.percept.model.layout} map each upstream format onto them.
+ * LayerScale, a plain or gated MLP, the activation and the projection. Weights come in under
+ * canonical (timm-style) names; the layouts in {@code dev.percept.model.layout} map each upstream
+ * format onto them.
  *
  * <p>Frozen weights are cast once to the working precision; the position embedding stays in
  * float32 so that resampling it to another grid is as exact as upstream's, and rotary angles are
@@ -153,14 +154,17 @@ public final class VisionTransformer implements AutoCloseable {
             if (i < blocks.size()) {
                 Block b = blocks.get(i);
                 boolean gated = b.gate != null;
-                switch (parts[2]) {
-                    case "attn.qkv": return b.qkv;
-                    case "attn.proj": return b.proj;
-                    case "mlp.fc1": if (!gated) return b.fc1; break;
-                    case "mlp.fc1_x": if (gated) return b.fc1; break;
-                    case "mlp.fc1_g": if (gated) return b.gate; break;
-                    case "mlp.fc2": return b.fc2;
-                    default: break;
+                Linear found = switch (parts[2]) {
+                    case "attn.qkv" -> b.qkv;
+                    case "attn.proj" -> b.proj;
+                    case "mlp.fc1" -> gated ? null : b.fc1;
+                    case "mlp.fc1_x" -> gated ? b.fc1 : null;
+                    case "mlp.fc1_g" -> b.gate;
+                    case "mlp.fc2" -> b.fc2;
+                    default -> null;
+                };
+                if (found != null) {
+                    return found;
                 }
             }
         }

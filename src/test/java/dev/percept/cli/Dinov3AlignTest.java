@@ -26,10 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * DINOv3 goes through alignment and evaluation like the other families: LoRA on the fused qkv
  * (fused from Hugging Face's separate q/k/v projections, the key without bias), the adapter
- * loads back and changes the features, and 2AFC evaluation runs in every pooled feature mode.
+ * loads back and changes the features, merges into the hub layout (fused bias and its mask written
+ * back), and 2AFC evaluation runs in every pooled feature mode.
  */
 class Dinov3AlignTest {
-    static final Path MODEL = Path.of("src/test/resources/parity_dinov3/swiglu_hf/model").toAbsolutePath();
+    static final Path MODEL = Path.of("src/test/resources/parity_dinov3/plain_hf/model").toAbsolutePath();
+    /** The same weights in the hub layout: canonical adapter keys apply to both. */
+    static final Path HUB = Path.of("src/test/resources/parity_dinov3/plain_hub/model").toAbsolutePath();
 
     @TempDir
     static Path data;
@@ -70,17 +73,23 @@ class Dinov3AlignTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) random.nextGaussian();
         }
+        Path merged = dir.resolve("merged");
+        Cli merge = Cli.run("merge", "--model", HUB.toString(), "--adapter", run.resolve("adapter").toString(),
+                "--out", merged.toString());
+        assertEquals(0, merge.exitCode(), merge.err());
         try (Backbone plain = ModelLoader.load(MODEL, null, Precision.FP32, ComputeDevice.CPU);
                 Backbone adapted = ModelLoader.load(MODEL, run.resolve("adapter"), null, Precision.FP32, ComputeDevice.CPU);
+                Backbone hubAdapted = ModelLoader.load(HUB, run.resolve("adapter"), null, Precision.FP32, ComputeDevice.CPU);
+                Backbone hubMerged = ModelLoader.load(merged, null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            float[] a = Ops.toFloats(plain.features(Ops.floats(pixels, 2, 3, 48, 48), FeatureMode.CLS));
-            float[] b = Ops.toFloats(adapted.features(Ops.floats(pixels, 2, 3, 48, 48), FeatureMode.CLS));
-            double change = 0;
-            for (int i = 0; i < a.length; i++) {
-                change = Math.max(change, Math.abs(a[i] - b[i]));
-            }
-            assertTrue(change > 1e-3, "the adapter changes the class token: " + change);
+            assertEquals("dinov3-hub", hubMerged.layout());
+            float[] a = cls(plain, pixels);
+            float[] b = cls(adapted, pixels);
+            assertTrue(maxGap(a, b) > 1e-3, "the adapter changes the class token: " + maxGap(a, b));
+            float[] c = cls(hubAdapted, pixels);
+            float[] m = cls(hubMerged, pixels);
+            assertTrue(maxGap(c, m) < 1e-5, "merged hub checkpoint vs adapter on the fly: " + maxGap(c, m));
         }
 
         for (String features : new String[] {"cls", "cls_normed", "patch_mean", "cls_patch"}) {
@@ -88,5 +97,17 @@ class Dinov3AlignTest {
                     "--features", features, "--image-size", "48", "--data", data.resolve("test.csv").toString());
             assertEquals(0, eval.exitCode(), features + ": " + eval.err());
         }
+    }
+
+    private static float[] cls(Backbone b, float[] pixels) {
+        return Ops.toFloats(b.features(Ops.floats(pixels, 2, 3, 48, 48), FeatureMode.CLS));
+    }
+
+    private static double maxGap(float[] a, float[] b) {
+        double gap = 0;
+        for (int i = 0; i < a.length; i++) {
+            gap = Math.max(gap, Math.abs(a[i] - b[i]));
+        }
+        return gap;
     }
 }

@@ -82,6 +82,65 @@ class EvalTaskCommandTest {
     }
 
     @Test
+    void segmentationOnCocoStuffUsesThe171Classes() throws IOException {
+        Path data = dir.resolve("cocostuff");
+        DatasetFixtures.cocoStuff(data, "train2017", 8, 1);
+        DatasetFixtures.cocoStuff(data, "val2017", 4, 2);
+        JsonNode root = run("segmentation", data, "--dense-epochs", "3");
+        assertEquals("cocostuff", root.get("layout").asText());
+        assertEquals(171, root.get("details").get("classes").asInt());
+        assertEquals(4, root.get("details").get("test").asInt());
+    }
+
+    @Test
+    void segmentationOnDavisSeparatesObjectsFromBackground() throws IOException {
+        Path data = dir.resolve("davis");
+        DatasetFixtures.davis(data, "train", 3, 3, 1);
+        DatasetFixtures.davis(data, "val", 2, 2, 2);
+        JsonNode root = run("segmentation", data, "--dense-epochs", "3");
+        assertEquals("davis", root.get("layout").asText());
+        assertEquals(2, root.get("details").get("classes").asInt());
+        assertEquals(4, root.get("details").get("test").asInt());
+    }
+
+    @Test
+    void depthOnSunRgbdWritesTheSixErrors() throws IOException {
+        Path data = dir.resolve("sunrgbd");
+        DatasetFixtures.sunRgbd(data, "train", 6, 1);
+        DatasetFixtures.sunRgbd(data, "val", 3, 2);
+        JsonNode root = run("depth", data, "--dense-epochs", "3");
+        assertEquals("sunrgbd", root.get("layout").asText());
+        assertEquals(3, root.get("details").get("test").asInt());
+    }
+
+    @Test
+    void depthTrainsOnNyuAndTestsOnLightFieldWithoutRetraining() throws IOException {
+        Path nyu = dir.resolve("nyu");
+        DatasetFixtures.nyu(nyu, "train", 6, 1);
+        DatasetFixtures.nyu(nyu, "test", 2, 2);
+        Path lightField = dir.resolve("4dlf");
+        DatasetFixtures.lightField(lightField, "training", 2, 3);
+        DatasetFixtures.lightField(lightField, "additional", 1, 4);
+        JsonNode root = run("depth", lightField, "--train-data", nyu.toString(), "--dense-epochs", "3");
+        assertEquals("lightfield", root.get("layout").asText());
+        assertEquals(nyu.toString(), root.get("details").get("train_data").asText());
+        assertEquals("nyu", root.get("details").get("train_layout").asText());
+        assertEquals(6, root.get("details").get("train").asInt());
+        assertEquals(3, root.get("details").get("test").asInt());
+
+        Cli alone = Cli.run("eval", "depth", "--model", EmbedCommandTest.DINO, "--data", lightField.toString(),
+                "--feature-cache", dir.resolve("cache").toString());
+        assertEquals(2, alone.exitCode());
+        assertTrue(alone.err().contains("lightfield") && alone.err().contains("--train-data"), alone.err());
+        Path voc = dir.resolve("voc");
+        DatasetFixtures.voc(voc, "train", 2, 3, 1);
+        Cli wrongKind = Cli.run("eval", "depth", "--model", EmbedCommandTest.DINO, "--data", lightField.toString(),
+                "--train-data", voc.toString(), "--feature-cache", dir.resolve("cache").toString());
+        assertEquals(2, wrongKind.exitCode());
+        assertTrue(wrongKind.err().contains(voc.toString()) && wrongKind.err().contains("voc folder"), wrongKind.err());
+    }
+
+    @Test
     void retrievalOnDeepFashion2WritesRecallAtK() throws IOException {
         Path data = dir.resolve("df2");
         DatasetFixtures.deepFashion2(data, "validation", 4);

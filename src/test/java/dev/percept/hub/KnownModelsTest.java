@@ -15,8 +15,7 @@ class KnownModelsTest {
     @Test
     void listsThePapersBackbonesAndTheEnsemble() {
         assertEquals(List.of("dino_vitb16", "dinov2_vitb14", "clip_vitb16", "clip_vitb32", "open_clip_vitb32",
-                "open_clip_vitb16", "synclr_vitb16", "ensemble"),
-                KNOWN.all().stream().filter(m -> !m.isDreamSim()).map(KnownModel::name).toList());
+                "open_clip_vitb16", "synclr_vitb16", "ensemble"), KNOWN.all().stream().map(KnownModel::name).toList().subList(0, 8));
     }
 
     @Test
@@ -43,6 +42,22 @@ class KnownModelsTest {
         assertEquals("synclr_vitb16_single_lora", synclr.adapter());
         assertEquals("synclr_vit_b_16.pth", synclr.members().get(0).weights());
         assertEquals(null, synclr.members().get(0).download());
+    }
+
+    @Test
+    void dinov3SizesComeFromTimmOpenlyAndFromMetaGated() {
+        List<String> sizes = List.of("vits16", "vits16plus", "vitb16", "vitl16", "vith16plus");
+        for (String size : sizes) {
+            KnownModel timm = KNOWN.get("dinov3_" + size);
+            assertTrue(timm.repo().startsWith("timm/vit_") && timm.repo().endsWith("_patch16_dinov3.lvd1689m"), timm.repo());
+            assertEquals(List.of("config.json", "model.safetensors"), timm.files());
+            KnownModel meta = KNOWN.get("dinov3_" + size + "_hf");
+            assertEquals("facebook/dinov3-" + size + "-pretrain-lvd1689m", meta.repo());
+            assertTrue(meta.description().contains("HF_TOKEN"), meta.description());
+            assertEquals(null, timm.activation(), "the layout knows GELU or SwiGLU's SiLU");
+        }
+        assertEquals("timm/vit_small_plus_patch16_dinov3.lvd1689m", KNOWN.get("dinov3_vits16plus").repo());
+        assertEquals("timm/vit_huge_plus_patch16_dinov3.lvd1689m", KNOWN.get("dinov3_vith16plus").repo());
     }
 
     @Test

@@ -80,6 +80,20 @@ class CheckpointErrorsTest {
         assertTrue(message.contains("config.json") && message.contains("hidden_act 'swish'"), message);
     }
 
+    @Test
+    void aDinov3HubFileWithoutItsBiasMaskOrWithOddPeriodsIsRefused() throws IOException {
+        Map<String, FloatArray> tensors = tensorsOf(ParityTest.DINOV3_FIXTURES.resolve("plain_hub/model/model.safetensors"));
+        tensors.remove("blocks.1.attn.qkv.bias_mask");
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
+        String message = loadError(dir);
+        assertTrue(message.contains("1 missing keys:\n    blocks.1.attn.qkv.bias_mask"), message);
+
+        tensors.put("rope_embed.periods", new FloatArray(new long[] {3}, new float[] {1, 2, 3}));
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
+        message = loadError(dir);
+        assertTrue(message.contains("rope_embed.periods has 3 entries, which does not divide the width 64"), message);
+    }
+
     private static String loadError(Path folder) {
         return assertThrows(PerceptException.class,
                 () -> ModelLoader.load(folder, null, Precision.FP32, ComputeDevice.CPU)).getMessage();

@@ -117,6 +117,20 @@ class FeaturesTest {
         }
     }
 
+    @Test
+    void dinov3TakesTimmsNormalisationFromItsConfigAndImagenetsOtherwise() {
+        Path cases = ParityTest.DINOV3_FIXTURES;
+        try (Backbone timm = ModelLoader.load(cases.resolve("plain_timm/model"), null, Precision.FP32, ComputeDevice.CPU);
+                Backbone hub = ModelLoader.load(cases.resolve("plain_hub/model"), null, Precision.FP32, ComputeDevice.CPU)) {
+            assertArrayEquals(new float[] {0.45f, 0.46f, 0.37f}, timm.input().normalization().mean());
+            assertArrayEquals(new float[] {0.25f, 0.26f, 0.27f}, timm.input().normalization().std());
+            assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, hub.input().normalization().mean());
+            assertEquals(224, hub.input().size());
+            assertEquals(4, hub.config().heads(), "4 x the 4 stored periods = head width 16");
+            assertEquals(FeatureMode.CLS, hub.defaultFeatures());
+        }
+    }
+
     private static float[] features(Backbone b, Tensor in, FeatureMode mode, int rows, int dim) {
         Tensor f = b.features(in, mode);
         assertArrayEquals(new long[] {rows, dim}, f.sizes().vec().get(), mode.toString());

@@ -22,6 +22,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A PEFT LoRA adapter loads as W + (alpha / r) B A, whatever prefix PEFT gave its keys. */
 class LoraAdapterTest {
@@ -37,12 +39,18 @@ class LoraAdapterTest {
         Engine.start(1);
     }
 
-    @Test
-    void anAdapterEqualsItsHandMergedWeights() throws IOException {
-        Map<String, FloatArray> base = CheckpointErrorsTest.tensorsOf(DINO.resolve("model/model.safetensors"));
+    /** DINO, and a DINOv3 SwiGLU model whose timm names are the canonical ones (fc1_g, fc1_x). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "parity/dino_timm, blocks.0.attn.qkv blocks.1.attn.qkv blocks.1.mlp.fc1",
+        "parity_dinov3/swiglu_timm, blocks.0.attn.qkv blocks.1.mlp.fc1_g blocks.1.mlp.fc1_x"
+    })
+    void anAdapterEqualsItsHandMergedWeights(String fixture, String modules) throws IOException {
+        Path model = Path.of("src/test/resources").resolve(fixture);
+        Map<String, FloatArray> base = CheckpointErrorsTest.tensorsOf(model.resolve("model/model.safetensors"));
         Map<String, FloatArray> lora = new LinkedHashMap<>();
         Random random = new Random(5);
-        for (String module : new String[] {"blocks.0.attn.qkv", "blocks.1.attn.qkv", "blocks.1.mlp.fc1"}) {
+        for (String module : modules.split(" ")) {
             FloatArray w = base.get(module + ".weight");
             int out = (int) w.shape()[0];
             int in = (int) w.shape()[1];
@@ -65,13 +73,13 @@ class LoraAdapterTest {
         Path adapter = writeAdapter(lora);
         Path mergedModel = dir.resolve("merged");
         Files.createDirectories(mergedModel);
-        Files.copy(DINO.resolve("model/config.json"), mergedModel.resolve("config.json"));
+        Files.copy(model.resolve("model/config.json"), mergedModel.resolve("config.json"));
         SafetensorsWriter.write(mergedModel.resolve("model.safetensors"), base, Map.of());
 
-        FloatArray pixels = Npy.readFloats(DINO.resolve("pixels.npy"));
-        try (Backbone adapted = ModelLoader.load(DINO.resolve("model"), adapter, null, Precision.FP32, ComputeDevice.CPU);
+        FloatArray pixels = Npy.readFloats(model.resolve("pixels.npy"));
+        try (Backbone adapted = ModelLoader.load(model.resolve("model"), adapter, null, Precision.FP32, ComputeDevice.CPU);
                 Backbone merged = ModelLoader.load(mergedModel, null, Precision.FP32, ComputeDevice.CPU);
-                Backbone plain = ModelLoader.load(DINO.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
+                Backbone plain = ModelLoader.load(model.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             float[] a = Ops.toFloats(adapted.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));

@@ -23,20 +23,13 @@ public final class Carpk {
                 continue;
             }
             Path annotation = base.resolve("Annotations").resolve(id + ".txt");
-            int boxes = 0;
-            List<String> rows = DatasetFiles.lines(annotation);
-            for (int i = 0; i < rows.size(); i++) {
-                String row = rows.get(i).strip();
-                if (row.isEmpty()) {
-                    continue;
+            List<DatasetFiles.Row> boxes = DatasetFiles.rows(annotation);
+            for (DatasetFiles.Row row : boxes) {
+                if (row.fields().length != 5 || !numeric(row.fields())) {
+                    throw row.expected("x1 y1 x2 y2 class");
                 }
-                String[] f = row.split("\\s+");
-                if (f.length != 5 || !numeric(f)) {
-                    throw new PerceptException(annotation + ", line " + (i + 1) + ": expected 'x1 y1 x2 y2 class', got '" + row + "'");
-                }
-                boxes++;
             }
-            out.add(new CountedImage(base.resolve("Images").resolve(id + ".png"), boxes));
+            out.add(new CountedImage(base.resolve("Images").resolve(id + ".png"), boxes.size()));
         }
         DatasetFiles.requireAll(out.stream().map(CountedImage::image).toList(), listFile.toString());
         return out;

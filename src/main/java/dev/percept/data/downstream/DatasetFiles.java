@@ -43,6 +43,30 @@ final class DatasetFiles {
         }
     }
 
+    /** A non-blank line of a list file, split on whitespace, with its 1-based number for errors. */
+    record Row(Path file, int number, String text, String[] fields) {
+        PerceptException error(String problem) {
+            return new PerceptException(file + ", line " + number + ": " + problem);
+        }
+
+        PerceptException expected(String format) {
+            return error("expected '" + format + "', got '" + text + "'");
+        }
+    }
+
+    /** The non-blank lines of a list file as rows. */
+    static List<Row> rows(Path file) {
+        List<String> lines = lines(file);
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i).strip();
+            if (!text.isEmpty()) {
+                out.add(new Row(file, i + 1, text, text.split("\\s+")));
+            }
+        }
+        return out;
+    }
+
     /** Entries of a folder in sorted order. */
     static List<Path> list(Path dir) {
         try (Stream<Path> s = Files.list(requireDir(dir, "folder"))) {
@@ -68,6 +92,17 @@ final class DatasetFiles {
             throw new PerceptException(count + " file(s) named by " + listedBy + " are missing: " + missing
                     + (count > missing.size() ? " ..." : ""));
         }
+    }
+
+    /** A path named in a list file, relative to the root (a leading slash tolerated, as in BTS's lists). */
+    static Path listed(Path root, String path) {
+        return root.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    /** Fails naming the first missing images, then the first missing targets, and what listed them. */
+    static void requirePairs(List<DenseImage> items, String listedBy) {
+        requireAll(items.stream().map(DenseImage::image).toList(), listedBy);
+        requireAll(items.stream().map(DenseImage::target).toList(), listedBy);
     }
 
     /** The file name without its extension. */

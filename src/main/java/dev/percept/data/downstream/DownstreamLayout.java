@@ -19,7 +19,12 @@ public enum DownstreamLayout {
     VOC(Kind.SEGMENTATION, "train", null, "val"),
     ADE20K(Kind.SEGMENTATION, "training", null, "validation"),
     CITYSCAPES(Kind.SEGMENTATION, "train", null, "val"),
+    COCOSTUFF(Kind.SEGMENTATION, "train2017", null, "val2017"),
+    DAVIS(Kind.SEGMENTATION, "train", null, "val"),
     NYU(Kind.DEPTH, "train", null, "test"),
+    SUNRGBD(Kind.DEPTH, "train", null, "val"),
+    /** A test set only: the probe trains on another dataset ({@code --train-data}). */
+    LIGHTFIELD(Kind.DEPTH, null, null, "training+additional"),
     DEEPFASHION2(Kind.RETRIEVAL, null, null, "validation"),
     FOLDERS(Kind.CLASSIFICATION, "train", "val", "test"),
     PETS(Kind.CLASSIFICATION, "trainval", null, "test");
@@ -87,10 +92,14 @@ public enum DownstreamLayout {
         if (Files.isRegularFile(root.resolve("Train_Test_Val_FSC_147.json"))) {
             return FSC147;
         }
+        // before CARPK, which has Annotations/ and ImageSets/ too
+        if (Files.isDirectory(root.resolve("ImageSets/2017")) || Files.isDirectory(root.resolve("DAVIS/ImageSets/2017"))) {
+            return DAVIS;
+        }
         if (Files.isDirectory(root.resolve("SegmentationClass")) || Files.isDirectory(root.resolve("VOCdevkit/VOC2012"))) {
             return VOC;
         }
-        // after VOC, which has Annotations/ and ImageSets/ too
+        // after DAVIS and VOC, which have Annotations/ and ImageSets/ too
         if (Files.isDirectory(root.resolve("Annotations")) && Files.isDirectory(root.resolve("ImageSets"))
                 || Files.isDirectory(root.resolve("data/Annotations"))) {
             return CARPK;
@@ -100,11 +109,20 @@ public enum DownstreamLayout {
                 || Files.isDirectory(root.resolve("images/training")) && Files.isDirectory(root.resolve("annotations/training"))) {
             return ADE20K;
         }
+        if (cocoStuff(root) || cocoStuff(root.resolve("dataset"))) {
+            return COCOSTUFF;
+        }
         if (Files.isDirectory(root.resolve("leftImg8bit")) && Files.isDirectory(root.resolve("gtFine"))) {
             return CITYSCAPES;
         }
         if (Files.isRegularFile(root.resolve("nyu_test.txt")) || Files.isRegularFile(root.resolve("nyu_train.txt"))) {
             return NYU;
+        }
+        if (Files.isRegularFile(root.resolve("SUNRGBD_val_splits.txt")) || Files.isRegularFile(root.resolve("SUNRGBD_train_splits.txt"))) {
+            return SUNRGBD;
+        }
+        if (lightFieldScenes(root.resolve("training")) || lightFieldScenes(root.resolve("additional"))) {
+            return LIGHTFIELD;
         }
         if (Files.isDirectory(root.resolve("validation/annos")) || Files.isDirectory(root.resolve("train/annos"))) {
             return DEEPFASHION2;
@@ -116,6 +134,17 @@ public enum DownstreamLayout {
             return FOLDERS;
         }
         throw new PerceptException(root + " is not a dataset layout percept knows; pass --layout, one of " + names());
+    }
+
+    private static boolean cocoStuff(Path base) {
+        return (Files.isDirectory(base.resolve("images/train2017")) || Files.isDirectory(base.resolve("images/val2017")))
+                && (Files.isDirectory(base.resolve("annotations/train2017")) || Files.isDirectory(base.resolve("annotations/val2017")));
+    }
+
+    /** Whether a category folder of the 4D Light Field benchmark holds a scene with its centre view. */
+    private static boolean lightFieldScenes(Path category) {
+        return Files.isDirectory(category)
+                && DatasetFiles.list(category).stream().anyMatch(scene -> Files.isRegularFile(scene.resolve(LightField.CENTRE_VIEW)));
     }
 
     private static String names() {

@@ -37,13 +37,4 @@ public final class LabelMaps {
         int h = image.getHeight();
         return new Map(w, h, raster.getSamples(0, 0, w, h, 0, new int[w * h]));
     }
-
-    /** Depth in metres from a 16-bit PNG in millimetres (0 = no measurement). */
-    public static float[] depthMetres(Map map) {
-        float[] out = new float[map.values().length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = map.values()[i] / 1000f;
-        }
-        return out;
-    }
 }

@@ -1,6 +1,5 @@
 package dev.percept.data.downstream;
 
-import dev.percept.PerceptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,30 +14,20 @@ public final class NyuDepth {
 
     public static List<DenseImage> read(Path root, String split) {
         Path listFile = root.resolve("nyu_" + split + ".txt");
-        List<String> lines = DatasetFiles.lines(listFile);
         List<DenseImage> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split("\\s+");
+        for (DatasetFiles.Row row : DatasetFiles.rows(listFile)) {
+            String[] f = row.fields();
             if (f.length != 3) {
-                throw new PerceptException(listFile + ", line " + (i + 1) + ": expected '<rgb> <depth> <focal>', got '" + line + "'");
+                throw row.expected("<rgb> <depth> <focal>");
             }
             try {
                 Double.parseDouble(f[2]);
             } catch (NumberFormatException e) {
-                throw new PerceptException(listFile + ", line " + (i + 1) + ": focal length '" + f[2] + "' is not a number");
+                throw row.error("focal length '" + f[2] + "' is not a number");
             }
-            out.add(new DenseImage(root.resolve(relative(f[0])), root.resolve(relative(f[1]))));
+            out.add(new DenseImage(DatasetFiles.listed(root, f[0]), DatasetFiles.listed(root, f[1])));
         }
-        DatasetFiles.requireAll(out.stream().map(DenseImage::image).toList(), listFile.toString());
-        DatasetFiles.requireAll(out.stream().map(DenseImage::target).toList(), listFile.toString());
+        DatasetFiles.requirePairs(out, listFile.toString());
         return out;
-    }
-
-    private static String relative(String path) {
-        return path.startsWith("/") ? path.substring(1) : path;
     }
 }

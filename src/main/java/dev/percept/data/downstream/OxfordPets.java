@@ -1,6 +1,5 @@
 package dev.percept.data.downstream;
 
-import dev.percept.PerceptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +14,15 @@ public final class OxfordPets {
 
     public static List<LabeledImage> read(Path root, String split) {
         Path listFile = root.resolve("annotations").resolve(split + ".txt");
-        List<String> lines = DatasetFiles.lines(listFile);
         List<LabeledImage> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+        for (DatasetFiles.Row row : DatasetFiles.rows(listFile)) {
+            if (row.text().startsWith("#")) {
                 continue;
             }
-            String[] f = line.split("\\s+");
+            String[] f = row.fields();
             int cut = f[0].lastIndexOf('_');
             if (f.length != 4 || cut <= 0) {
-                throw new PerceptException(listFile + ", line " + (i + 1) + ": expected '<breed>_<n> <class> <species> <breed id>', got '" + line + "'");
+                throw row.expected("<breed>_<n> <class> <species> <breed id>");
             }
             out.add(new LabeledImage(root.resolve("images").resolve(f[0] + ".jpg"), f[0].substring(0, cut)));
         }

@@ -28,8 +28,7 @@ public final class PascalVoc {
                         base.resolve("SegmentationClass").resolve(id + ".png")));
             }
         }
-        DatasetFiles.requireAll(items.stream().map(DenseImage::image).toList(), listFile.toString());
-        DatasetFiles.requireAll(items.stream().map(DenseImage::target).toList(), listFile.toString());
+        DatasetFiles.requirePairs(items, listFile.toString());
         Path classesFile = base.resolve("classes.txt");
         int classes = Files.isRegularFile(classesFile)
                 ? (int) DatasetFiles.lines(classesFile).stream().filter(l -> !l.isBlank()).count()

@@ -55,7 +55,8 @@ final class HfDinov3Layout implements Layout {
         if (qkvBias) {
             parts.add(Part.QKV_BIAS);
         }
-        Activation activation = activationOverride != null
+        // An override (for weights that don't record their activation) applies to a plain MLP only.
+        Activation activation = activationOverride != null && !gated
                 ? activationOverride
                 : Configs.activation(cfg, "hidden_act", gated ? Activation.SILU : Activation.GELU, file);
         VitConfig config = new VitConfig(d, layers, heads, mlp, patch,

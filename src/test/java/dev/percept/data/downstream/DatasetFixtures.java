@@ -7,6 +7,9 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -184,6 +187,114 @@ public final class DatasetFixtures {
             for (int i = 0; i < perClass; i++) {
                 classImage(root.resolve(split).resolve("class_" + c).resolve(i + ".png"), c, split.hashCode() + 97L * c + i);
             }
+        }
+    }
+
+    /** A COCO-Stuff split: images painted by raw stuffthingmaps (values 0, 12, 181: trainIds 0, 11, 170; 255 unlabeled). */
+    public static void cocoStuff(Path root, String split, int images, long seed) {
+        int[] values = {0, 12, 181};
+        Random r = new Random(seed);
+        for (int i = 0; i < images; i++) {
+            String name = String.format("%012d", 1000 * seed + i);
+            int[][] labels = halves(32, values[r.nextInt(values.length)], values[r.nextInt(values.length)]);
+            labels[0][0] = 255;
+            paintedImage(root.resolve("images").resolve(split).resolve(name + ".jpg"), labels);
+            greyLabels(root.resolve("annotations").resolve(split).resolve(name + ".png"), labels);
+        }
+    }
+
+    /** A DAVIS 2017 split: per sequence a few frames whose objects (ids 1, 2) are painted on black. */
+    public static void davis(Path root, String split, int sequences, int frames, long seed) {
+        Random r = new Random(seed);
+        StringBuilder list = new StringBuilder();
+        for (int s = 0; s < sequences; s++) {
+            String sequence = split + "-sequence-" + s;
+            for (int f = 0; f < frames; f++) {
+                int[][] ids = new int[32][32];
+                int x = r.nextInt(16);
+                int y = r.nextInt(16);
+                for (int k = 0; k < 2; k++) {
+                    for (int dy = 0; dy < 8; dy++) {
+                        for (int dx = 0; dx < 8; dx++) {
+                            ids[y + 8 * k + dy][x + dx] = k + 1;
+                        }
+                    }
+                }
+                String frame = String.format("%05d", f);
+                paintedImage(root.resolve("JPEGImages/480p").resolve(sequence).resolve(frame + ".jpg"), ids);
+                paletteLabels(root.resolve("Annotations/480p").resolve(sequence).resolve(frame + ".png"), ids);
+            }
+            list.append(sequence).append('\n');
+        }
+        text(root.resolve("ImageSets/2017").resolve(split + ".txt"), list.toString().strip());
+    }
+
+    /** A SUN RGB-D split in the toolboxes' layout: depth_bfx PNGs in millimetres with the toolbox's bit rotation. */
+    public static void sunRgbd(Path root, String split, int images, long seed) {
+        Random r = new Random(seed);
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < images; i++) {
+            String name = String.format("NYU%04d", (int) (100 * seed) + i);
+            Path scene = Path.of("SUNRGBD/kv1/NYUdata", name);
+            int near = 500 + r.nextInt(2000);
+            int[][] mm = halves(24, near, near + 1000 + r.nextInt(4000));
+            mm[0][0] = 0;
+            for (int[] row : mm) {
+                for (int x = 0; x < row.length; x++) {
+                    row[x] = sunRgbdStored(row[x]);
+                }
+            }
+            paintedImage(root.resolve(scene).resolve("image").resolve(name + ".jpg"), halves(24, 1, 3));
+            depthMillimetres(root.resolve(scene).resolve("depth_bfx").resolve(name + ".png"), mm);
+            list.append('/').append(scene).append("/image/").append(name).append(".jpg /").append(scene)
+                    .append("/depth_bfx/").append(name).append(".png\n");
+        }
+        text(root.resolve("SUNRGBD_" + split + "_splits.txt"), list.toString().strip());
+    }
+
+    /** A depth in millimetres as the SUN RGB-D toolbox stores it: its 16 bits rotated left by 3. */
+    public static int sunRgbdStored(int mm) {
+        return ((mm << 3) | (mm >>> 13)) & 0xFFFF;
+    }
+
+    /** 4D Light Field scenes under one category folder: centre views brighter where nearer, depth in metres as PFM. */
+    public static void lightField(Path root, String category, int scenes, long seed) {
+        Random r = new Random(seed);
+        for (int i = 0; i < scenes; i++) {
+            Path scene = root.resolve(category).resolve(category + "_scene_" + i);
+            float near = 0.5f + 2 * r.nextFloat();
+            float far = near + 1 + 4 * r.nextFloat();
+            float[][] depth = new float[24][24];
+            for (float[] row : depth) {
+                for (int x = 0; x < row.length; x++) {
+                    row[x] = x < row.length / 2 ? near : far;
+                }
+            }
+            paintedImage(scene.resolve("input_Cam040.png"), halves(24, 1, 3));
+            pfm(scene.resolve("gt_depth_lowres.pfm"), depth, true, 1);
+            text(scene.resolve("parameters.cfg"), "[meta]", "scene = " + category + "_scene_" + i);
+        }
+    }
+
+    /** A greyscale PFM of {@code rows} (top row first, stored bottom to top), little- or big-endian, scale magnitude {@code scale}. */
+    public static void pfm(Path file, float[][] rows, boolean littleEndian, float scale) {
+        int h = rows.length;
+        int w = rows[0].length;
+        String header = "Pf\n" + w + " " + h + "\n" + (littleEndian ? -scale : scale) + "\n";
+        byte[] head = header.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocate(head.length + 4 * w * h)
+                .order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        out.put(head);
+        for (int y = h - 1; y >= 0; y--) {
+            for (int x = 0; x < w; x++) {
+                out.putFloat(rows[y][x]);
+            }
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, out.array());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -146,11 +146,96 @@ class DownstreamReadersTest {
         text(root.resolve("nyu_test.txt"), "official_splits/test/bathroom/rgb_00045.jpg official_splits/test/bathroom/sync_depth_00045.png 518.8579");
         List<DenseImage> train = NyuDepth.read(root, "train");
         assertEquals(root.resolve("kitchen_0028b/rgb_00045.jpg"), train.get(0).image());
-        assertArrayEquals(new float[] {0, 1.5f, 65.535f}, LabelMaps.depthMetres(LabelMaps.read(train.get(0).target())), 1e-6f);
+        DepthMap depth = new DepthSet(train, DepthSet.Encoding.MILLIMETRES).metres(train.get(0));
+        assertArrayEquals(new float[] {0, 1.5f, 65.535f}, depth.metres(), 1e-6f);
+        assertEquals(3, depth.width());
         assertEquals(1, NyuDepth.read(root, "test").size());
         assertEquals(DownstreamLayout.NYU, DownstreamLayout.detect(root));
         text(root.resolve("nyu_test.txt"), "a.jpg b.png 518", "a.jpg b.png");
         assertNames(assertThrows(PerceptException.class, () -> NyuDepth.read(root, "test")), "nyu_test.txt, line 2");
+    }
+
+    @Test
+    void cocoStuffDropsTheUnannotatedThingIdsToLeave171Classes() throws IOException {
+        touch("dataset/images/val2017/000000000139.jpg", "dataset/images/val2017/000000000285.jpg");
+        Path a = root.resolve("dataset/annotations/val2017/000000000139.png");
+        DatasetFixtures.greyLabels(a, new int[][] {{0, 10, 12, 90 - 1, 91, 181, 255}});
+        DatasetFixtures.greyLabels(root.resolve("dataset/annotations/val2017/000000000285.png"), new int[][] {{11}});
+        SegmentationSet set = CocoStuff.read(root, "val2017");
+        assertEquals(171, set.classes());
+        // values 11, 25, 28, 29, 44, 65, 67, 68, 70, 82, 90 (ids 12, 26, ...) are never annotated
+        assertArrayEquals(new int[] {0, 10, 11, 79, 80, 170, 255}, set.labels(set.items().get(0)).values());
+        assertNames(assertThrows(PerceptException.class, () -> set.labels(set.items().get(1))), "000000000285.png", "value 11");
+        assertEquals(DownstreamLayout.COCOSTUFF, DownstreamLayout.detect(root));
+        assertEquals(DownstreamLayout.COCOSTUFF, DownstreamLayout.detect(root.resolve("dataset")));
+        touch("dataset/images/val2017/000000000632.jpg");
+        assertNames(assertThrows(PerceptException.class, () -> CocoStuff.read(root, "val2017")), "000000000632.png");
+    }
+
+    @Test
+    void cocoStuffReadsMmsegConvertedTrainIdsWhereRawMapsAreAbsent() throws IOException {
+        touch("images/train2017/000000000009.jpg");
+        DatasetFixtures.greyLabels(root.resolve("annotations/train2017/000000000009_labelTrainIds.png"), new int[][] {{0, 11, 170, 255}});
+        SegmentationSet set = CocoStuff.read(root, "train2017");
+        assertArrayEquals(new int[] {0, 11, 170, 255}, set.labels(set.items().get(0)).values());
+        assertEquals(DownstreamLayout.COCOSTUFF, DownstreamLayout.detect(root));
+    }
+
+    @Test
+    void davisMakesEveryObjectForegroundAndIsNotMistakenForCarpk() throws IOException {
+        touch("DAVIS/JPEGImages/480p/bear/00000.jpg", "DAVIS/JPEGImages/480p/bear/00001.jpg", "DAVIS/JPEGImages/480p/dogs-jump/00000.jpg",
+                "DAVIS/JPEGImages/480p/unlisted/00000.jpg");
+        DatasetFixtures.paletteLabels(root.resolve("DAVIS/Annotations/480p/bear/00000.png"), new int[][] {{0, 1, 2, 255}});
+        DatasetFixtures.paletteLabels(root.resolve("DAVIS/Annotations/480p/bear/00001.png"), new int[][] {{3}});
+        DatasetFixtures.paletteLabels(root.resolve("DAVIS/Annotations/480p/dogs-jump/00000.png"), new int[][] {{0}});
+        text(root.resolve("DAVIS/ImageSets/2017/val.txt"), "bear", "dogs-jump");
+        SegmentationSet set = Davis.read(root, "val");
+        assertEquals(List.of(root.resolve("DAVIS/JPEGImages/480p/bear/00000.jpg"), root.resolve("DAVIS/JPEGImages/480p/bear/00001.jpg"),
+                root.resolve("DAVIS/JPEGImages/480p/dogs-jump/00000.jpg")), set.items().stream().map(DenseImage::image).toList());
+        assertEquals(2, set.classes());
+        assertArrayEquals(new int[] {0, 1, 1, 0}, set.labels(set.items().get(0)).values());
+        assertEquals(DownstreamLayout.DAVIS, DownstreamLayout.detect(root));
+        assertEquals(DownstreamLayout.DAVIS, DownstreamLayout.detect(root.resolve("DAVIS"))); // has Annotations/ and ImageSets/, like CARPK
+        Files.delete(root.resolve("DAVIS/Annotations/480p/bear/00001.png"));
+        assertNames(assertThrows(PerceptException.class, () -> Davis.read(root, "val")), "val.txt", "bear/00001.png");
+        text(root.resolve("DAVIS/ImageSets/2017/train.txt"), "camel");
+        assertNames(assertThrows(PerceptException.class, () -> Davis.read(root, "train")), "480p/camel");
+    }
+
+    @Test
+    void sunRgbdUndoesTheToolboxBitRotationAndSkipsPairsWithoutDepth() throws IOException {
+        String scene = "SUNRGBD/kv2/kinect2data/000002_2014-05-26_14-23-37_260595134347_rgbf000103-resize";
+        touch(scene + "/image/0000103.jpg");
+        DatasetFixtures.depthMillimetres(root.resolve(scene + "/depth_bfx/0000103.png"), new int[][] {
+            {0, DatasetFixtures.sunRgbdStored(1500), DatasetFixtures.sunRgbdStored(40000)}});
+        assertEquals(57860, DatasetFixtures.sunRgbdStored(40000)); // (40000 << 3 | 40000 >> 13) in 16 bits
+        text(root.resolve("SUNRGBD_val_splits.txt"), "/" + scene + "/image/0000103.jpg /" + scene + "/depth_bfx/0000103.png",
+                scene + "/image/0000103.jpg None");
+        List<DenseImage> items = SunRgbd.read(root, "val");
+        assertEquals(1, items.size());
+        DepthMap depth = new DepthSet(items, DepthSet.Encoding.ROTATED_MILLIMETRES).metres(items.get(0));
+        assertArrayEquals(new float[] {0, 1.5f, 40f}, depth.metres(), 1e-6f);
+        assertEquals(DownstreamLayout.SUNRGBD, DownstreamLayout.detect(root));
+        text(root.resolve("SUNRGBD_train_splits.txt"), "a.jpg b.png", "a.jpg b.png c.png");
+        assertNames(assertThrows(PerceptException.class, () -> SunRgbd.read(root, "train")), "SUNRGBD_train_splits.txt, line 2");
+    }
+
+    @Test
+    void lightFieldReadsCentreViewsAndPfmDepthOfTheJoinedCategories() {
+        DatasetFixtures.lightField(root, "training", 2, 1);
+        DatasetFixtures.lightField(root, "additional", 1, 2);
+        List<DenseImage> items = LightField.read(root, "training+additional");
+        assertEquals(List.of(root.resolve("training/training_scene_0/input_Cam040.png"), root.resolve("training/training_scene_1/input_Cam040.png"),
+                root.resolve("additional/additional_scene_0/input_Cam040.png")), items.stream().map(DenseImage::image).toList());
+        DepthMap depth = new DepthSet(items, DepthSet.Encoding.PFM_METRES).metres(items.get(0));
+        assertEquals(24, depth.width());
+        assertEquals(24, depth.height());
+        assertTrue(depth.metres()[0] >= 0.5f && depth.metres()[0] < depth.metres()[23], java.util.Arrays.toString(depth.metres()));
+        assertEquals(DownstreamLayout.LIGHTFIELD, DownstreamLayout.detect(root));
+        assertEquals(null, DownstreamLayout.LIGHTFIELD.trainSplit());
+        DatasetFixtures.paintedImage(root.resolve("test/bedroom/input_Cam040.png"), DatasetFixtures.halves(4, 1, 2));
+        assertNames(assertThrows(PerceptException.class, () -> LightField.read(root, "test")), "bedroom/gt_depth_lowres.pfm");
+        assertNames(assertThrows(PerceptException.class, () -> LightField.read(root, "stratified")), "stratified");
     }
 
     @Test
