@@ -111,7 +111,14 @@ public final class DreamSimStore {
         progress.note(release.zip() + ": unpacking into " + settings.cacheDir());
         Path staging = downloads.resolve(release.type() + ".unpacking");
         deleteTree(staging);
-        SafeUnzip.unpack(zip, staging, limits);
+        try {
+            SafeUnzip.unpack(zip, staging, limits);
+        } catch (PerceptException e) {
+            // A refused or damaged zip is not kept: the next pull downloads it afresh.
+            deleteTree(staging);
+            Files.delete(zip);
+            throw e;
+        }
         if (!Files.isRegularFile(staging.resolve(release.adapterConfig()))) {
             deleteTree(staging);
             throw new PerceptException(release.zip() + " holds no " + release.adapterConfig()

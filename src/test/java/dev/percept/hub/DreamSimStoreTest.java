@@ -167,6 +167,20 @@ class DreamSimStoreTest {
     }
 
     @Test
+    void aRefusedZipIsDeletedSoTheNextPullFetchesItAgain() throws IOException {
+        Map<String, byte[]> entries = releaseEntries();
+        entries.put("../escaped.txt", "x".getBytes(StandardCharsets.UTF_8));
+        server.addDownload(ZIP_PATH, zip(entries, true));
+        assertThrows(PerceptException.class, this::pull);
+        try (Stream<Path> left = Files.list(cache.resolve(".downloads"))) {
+            assertEquals(List.of(), left.toList());
+        }
+
+        server.addDownload(ZIP_PATH, zip(releaseEntries(), true));
+        assertArrayEquals(CLIP, Files.readAllBytes(pull().weights().get(1)));
+    }
+
+    @Test
     void pathTraversalIsRefusedAndNothingLandsOutside() {
         for (String evil : List.of("../escaped.txt", "ensemble_lora/../../escaped.txt", "/tmp/absolute.txt",
                 "C:/windows.txt", "ensemble_lora\\..\\..\\escaped.txt")) {
