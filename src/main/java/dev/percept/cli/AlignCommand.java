@@ -1,6 +1,8 @@
 package dev.percept.cli;
 
 import dev.percept.PerceptException;
+import dev.percept.hub.KnownModel;
+import dev.percept.hub.KnownModels;
 import dev.percept.align.AlignConfig;
 import dev.percept.align.Aligner;
 import dev.percept.align.LoraSpec;
@@ -121,6 +123,10 @@ final class AlignCommand implements Callable<Integer> {
         }
         if (model.normalize != null && !model.normalize.equals("none")) {
             throw new PerceptException("align trains on plain cosine distances; --normalize is for embedding");
+        }
+        if (KnownModels.DEFAULT.find(model.model.strip()).filter(KnownModel::isDreamSim).isPresent()) {
+            throw new PerceptException(model.model + " is one of DreamSim's released, already aligned models; align starts"
+                    + " from backbones, e.g. dino_vitb16 or ensemble (DreamSim's three)");
         }
         boolean ensemble = model.memberNames().size() > 1;
         boolean head = method.equals(AlignConfig.MLP_HEAD);

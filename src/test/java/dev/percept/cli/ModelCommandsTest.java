@@ -74,6 +74,13 @@ class ModelCommandsTest {
     }
 
     @Test
+    void aDreamSimModelIsNotAlignedAgain() {
+        assertEquals(2, run("align", "--model", "dreamsim", "--data", cache.toString(), "--out", cache.resolve("run").toString()));
+
+        assertTrue(err.toString().contains("dreamsim is one of DreamSim's released, already aligned models"), err.toString());
+    }
+
+    @Test
     void pullOfAnUnknownNameFailsWithExitCode2() {
         assertEquals(2, run("pull", "dino_vitb99", "--cache-dir", cache.toString(), "--offline"));
 
