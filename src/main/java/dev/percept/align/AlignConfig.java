@@ -31,6 +31,7 @@ import java.util.Map;
  * @param accumulate micro-batches per optimizer step
  * @param method {@link #LORA} or {@link #MLP_HEAD}
  * @param headHidden hidden width of the MLP head
+ * @param checkpointKey the entry of a PyTorch checkpoint holding the weights, or null to find it
  */
 public record AlignConfig(
         String model,
@@ -55,7 +56,8 @@ public record AlignConfig(
         double margin,
         long seed,
         String method,
-        int headHidden) {
+        int headHidden,
+        String checkpointKey) {
 
     public static final double MARGIN = 0.05;
     /** LoRA branches inside the backbone(s). */
@@ -110,6 +112,7 @@ public record AlignConfig(
         n.put("seed", seed);
         n.put("method", method);
         n.put("head_hidden", headHidden);
+        n.put("checkpoint_key", checkpointKey);
         return n;
     }
 
@@ -131,7 +134,7 @@ public record AlignConfig(
                     need(n, "weight_decay", file).asDouble(), need(n, "batch", file).asInt(),
                     need(n, "accumulate", file).asInt(), need(n, "epochs", file).asInt(),
                     need(n, "margin", file).asDouble(), need(n, "seed", file).asLong(), need(n, "method", file).asText(),
-                    need(n, "head_hidden", file).asInt());
+                    need(n, "head_hidden", file).asInt(), text(n, "checkpoint_key"));
         } catch (PerceptException e) {
             throw new PerceptException(file + ": " + e.getMessage(), e);
         }

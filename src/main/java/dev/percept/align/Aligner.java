@@ -193,7 +193,8 @@ public final class Aligner {
                 config.features() == null ? null : FeatureMode.parse(config.features()),
                 Precision.parse(config.precision()), options.device(), config.imageSize(),
                 config.preprocess().equals("upstream"),
-                config.activation() == null ? null : ModelRequest.parseActivation(config.activation()), List.of());
+                config.activation() == null ? null : ModelRequest.parseActivation(config.activation()), List.of(),
+                config.checkpointKey());
         members = request.open(options.store());
         for (Member m : members) {
             if (m.features() == FeatureMode.PATCH_TOKENS) {

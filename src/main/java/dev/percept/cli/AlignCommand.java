@@ -138,7 +138,7 @@ final class AlignCommand implements Callable<Integer> {
         AlignConfig config = new AlignConfig(model.model, model.features, model.precision, model.imageSize,
                 model.preprocess, model.activation, data, split, val, valFraction, maxTriplets, lora, lr, b[0], b[1],
                 weightDecay, batch != null ? batch : head ? 512 : ensemble ? 16 : 32, accumulate,
-                epochs != null ? epochs : head ? 20 : ensemble ? 6 : 8, margin, seed, method, headHidden);
+                epochs != null ? epochs : head ? 20 : ensemble ? 6 : 8, margin, seed, method, headHidden, model.checkpointKey);
         Engine.start(model.threads);
         Aligner.run(config, new Aligner.RunOptions(out, resume, ComputeDevice.parse(model.device), model.store(),
                 checkpointSeconds, pixelCacheMb << 20, System.out));

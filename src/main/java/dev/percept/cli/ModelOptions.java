@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** The options every command that runs a backbone shares. */
 class ModelOptions extends ModelSettings {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "Model folder, known name (see `percept models`), or a comma-separated list (an ensemble).")
+            description = "Model folder, weights file (.safetensors, .pth, .pth.tar, .pt, .bin, *.index.json), known name "
+                    + "(see `percept models`), or a comma-separated list (an ensemble).")
     String model;
 
     @Option(names = "--adapter", paramLabel = "DIR",

@@ -50,6 +50,11 @@ class ModelSettings {
             description = "Override the MLP activation, gelu or quick_gelu (open_clip weights don't record it).")
     String activation;
 
+    @Option(names = "--checkpoint-key", paramLabel = "KEY",
+            description = "The entry of a PyTorch checkpoint that holds the weights (e.g. teacher or student in DINO's "
+                    + "training checkpoints); without it, a single state_dict, model, module, teacher or student entry is used.")
+    String checkpointKey;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Model cache (default: $HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub).")
     Path cacheDir;
 
@@ -74,7 +79,8 @@ class ModelSettings {
                 imageSize,
                 preprocess.equals("upstream"),
                 activation == null ? null : ModelRequest.parseActivation(activation),
-                adapters == null ? List.of() : Arrays.stream(adapters.split(",")).map(a -> Path.of(a.strip())).toList());
+                adapters == null ? List.of() : Arrays.stream(adapters.split(",")).map(a -> Path.of(a.strip())).toList(),
+                checkpointKey);
     }
 
     ModelStore store() {

@@ -139,7 +139,7 @@ public final class Demo {
 
     private static ModelRequest request(Settings s, Path adapter) {
         return new ModelRequest(s.standin().toString(), null, Precision.AUTO, ComputeDevice.CPU, 0, false, null,
-                adapter == null ? List.of() : List.of(adapter));
+                adapter == null ? List.of() : List.of(adapter), null);
     }
 
     /** Aligns one variant, or reuses (or resumes) what an earlier demo left in its run folder. */
@@ -152,7 +152,7 @@ public final class Demo {
         s.log().println("  " + v.name() + ": " + v.source());
         AlignConfig config = new AlignConfig(s.standin().toString(), v.features(), "auto", 0, "dreamsim", null, v.data(),
                 "train", null, 0.1, s.maxTriplets(), LoraSpec.singleDefault(), s.lr(), 0.5, 0.999, 0, 32, 1, s.epochs(),
-                AlignConfig.MARGIN, s.seed(), AlignConfig.LORA, 512);
+                AlignConfig.MARGIN, s.seed(), AlignConfig.LORA, 512, null);
         Aligner.run(config, new Aligner.RunOptions(run, Files.isRegularFile(run.resolve("config.json")), ComputeDevice.CPU,
                 s.store(), 30, 1L << 30, quiet(s.log())));
     }

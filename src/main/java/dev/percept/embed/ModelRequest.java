@@ -8,6 +8,7 @@ import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.image.Preprocessing;
 import dev.percept.model.Backbone;
+import dev.percept.model.Checkpoint;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.LoraAdapter;
 import dev.percept.model.ModelLoader;
@@ -32,6 +33,7 @@ import java.util.List;
  * @param upstreamCrop resize the shorter side and centre-crop instead of DreamSim's squash
  * @param activation null to keep the checkpoint's (or the known name's)
  * @param adapters PEFT LoRA adapters merged into the members' weights: none, or one per member
+ * @param checkpointKey the entry of a PyTorch checkpoint holding the weights, or null to find it
  */
 public record ModelRequest(
         String spec,
@@ -41,7 +43,8 @@ public record ModelRequest(
         int imageSize,
         boolean upstreamCrop,
         Activation activation,
-        List<Path> adapters) {
+        List<Path> adapters,
+        String checkpointKey) {
 
     /** Loads every member; on failure, closes what was already loaded. */
     public List<Member> open(ModelStore store) {
@@ -63,7 +66,7 @@ public record ModelRequest(
                 Activation act = activation != null ? activation : knownActivation(name, known);
                 Path folder = store.resolve(name);
                 Path adapter = adapters.isEmpty() ? null : adapters.get(i);
-                Backbone backbone = ModelLoader.load(folder, adapter, act, precision, device);
+                Backbone backbone = ModelLoader.load(Checkpoint.open(folder, checkpointKey), adapter, act, precision, device);
                 members.add(new Member(backbone, preprocessing(backbone), features != null ? features : backbone.defaultFeatures()));
             }
             return members;
@@ -82,6 +85,10 @@ public record ModelRequest(
         if (!adapters.isEmpty()) {
             throw new PerceptException(model.name() + " carries DreamSim's own LoRA adapter; --adapter does not apply");
         }
+        if (checkpointKey != null) {
+            throw new PerceptException(model.name() + " reads each released file as DreamSim does; --checkpoint-key does"
+                    + " not apply");
+        }
         DreamSimStore.ReleaseFiles files = store.dreamsimFiles(model.name());
         DreamSimRelease release = files.release();
         List<Member> members = new ArrayList<>();
@@ -89,8 +96,8 @@ public record ModelRequest(
             for (int i = 0; i < release.members().size(); i++) {
                 DreamSimRelease.Member m = release.members().get(i);
                 Activation act = activation != null ? activation : parseActivation(m.activation());
-                Backbone backbone = ModelLoader.load(files.weights().get(i), LoraAdapter.read(files.adapter(), i), act,
-                        precision, device);
+                Backbone backbone = ModelLoader.load(Checkpoint.open(files.weights().get(i)),
+                        LoraAdapter.read(files.adapter(), i), act, precision, device);
                 FeatureMode mode = features != null ? features
                         : release.patch() ? FeatureMode.DREAMSIM_PATCH : FeatureMode.parse(m.features());
                 members.add(new Member(backbone, preprocessing(backbone), mode));

@@ -112,6 +112,9 @@ public final class FeatureCache {
     }
 
     private static List<Path> files(Path folder, boolean recursive) {
+        if (Files.isRegularFile(folder)) {
+            return List.of(folder); // a model given as a single weights file
+        }
         try (Stream<Path> s = recursive ? Files.walk(folder) : Files.list(folder)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {

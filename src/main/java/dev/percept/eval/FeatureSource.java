@@ -75,6 +75,9 @@ public final class FeatureSource implements AutoCloseable {
         ObjectNode key = JsonFiles.mapper().createObjectNode();
         key.put("format", FeatureCache.format());
         key.put("model", request.spec());
+        if (request.checkpointKey() != null) {
+            key.put("checkpoint_key", request.checkpointKey());
+        }
         ArrayNode folders = key.putArray("folders");
         request.folders(store).forEach(f -> folders.add(FeatureCache.folderStamp(f)));
         ArrayNode adapters = key.putArray("adapters");

@@ -67,14 +67,11 @@ public final class ModelStore {
      */
     public Path resolve(String nameOrPath) {
         Optional<Path> path = asPath(nameOrPath);
-        if (path.isPresent() && Files.isDirectory(path.get())) {
-            return path.get();
+        if (path.isPresent() && (Files.isDirectory(path.get()) || Files.isRegularFile(path.get()))) {
+            return path.get(); // a model folder, or a single weights file
         }
         Optional<KnownModel> model = known.find(nameOrPath);
         if (model.isEmpty()) {
-            if (path.isPresent() && Files.exists(path.get())) {
-                throw new PerceptException(nameOrPath + " is a file, not a model folder");
-            }
             throw new PerceptException(nameOrPath + " is neither an existing folder nor a known model name (known: "
                     + known.names() + ")");
         }

@@ -50,6 +50,44 @@ public final class SafetensorsWriter {
         }
     }
 
+    /**
+     * Writes tensors as they are stored (their own dtype, any strides made contiguous), in the
+     * map's iteration order: a lossless copy of another weights file.
+     */
+    public static void writeStored(Path file, Map<String, StoredTensor> tensors, Map<String, String> metadata) {
+        ObjectNode root = JSON.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = root.putObject(Safetensors.METADATA_KEY);
+            metadata.forEach(meta::put);
+        }
+        long offset = 0;
+        for (Map.Entry<String, StoredTensor> entry : tensors.entrySet()) {
+            StoredTensor tensor = entry.getValue();
+            if (entry.getKey().equals(Safetensors.METADATA_KEY)) {
+                throw new PerceptException("tensor '" + Safetensors.METADATA_KEY + "' in " + tensor.file()
+                        + ": the name is reserved in safetensors");
+            }
+            long bytes = tensor.elementCount() * tensor.dtype().elementSize();
+            ObjectNode node = root.putObject(entry.getKey());
+            node.put("dtype", tensor.dtype().name());
+            ArrayNode shape = node.putArray("shape");
+            Arrays.stream(tensor.shape()).forEach(shape::add);
+            node.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        try (AtomicFile out = AtomicFile.create(file)) {
+            byte[] header = padded(root);
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+            out.write(ByteBuffer.wrap(header));
+            for (StoredTensor tensor : tensors.values()) {
+                out.write(tensor.contiguousBytes());
+            }
+            out.commit();
+        } catch (IOException e) {
+            throw new PerceptException("cannot write " + file + ": " + e, e);
+        }
+    }
+
     /** The JSON header, padded with spaces so the data starts at a multiple of 8 bytes. */
     private static byte[] header(Map<String, FloatArray> tensors, Map<String, String> metadata, SafetensorsDtype dtype) {
         ObjectNode root = JSON.createObjectNode();
@@ -71,6 +109,11 @@ public final class SafetensorsWriter {
             node.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
+        return padded(root);
+    }
+
+    /** The header's JSON bytes, padded with spaces to a multiple of 8. */
+    private static byte[] padded(ObjectNode root) {
         byte[] json;
         try {
             json = JSON.writeValueAsBytes(root);

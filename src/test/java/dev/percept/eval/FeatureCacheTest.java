@@ -35,7 +35,7 @@ class FeatureCacheTest {
     }
 
     private FeatureSource source(List<Path> adapters) {
-        ModelRequest request = new ModelRequest(DINO.toString(), null, Precision.FP32, ComputeDevice.CPU, 32, false, null, adapters);
+        ModelRequest request = new ModelRequest(DINO.toString(), null, Precision.FP32, ComputeDevice.CPU, 32, false, null, adapters, null);
         return new FeatureSource(request, new ModelStore(HubSettings.fromEnvironment(), KnownModels.DEFAULT),
                 new FeatureCache(dir.resolve("cache")), FeatureNorm.NONE, 4);
     }

@@ -58,7 +58,7 @@ class DreamSimClipLayoutTest {
                 CONFIG.patch(), CONFIG.grid(), 0, 1e-5, activation, CONFIG.feedForward(), CONFIG.parts(),
                 CONFIG.projectionDim(), CONFIG.positions());
 
-        try (Backbone loaded = ModelLoader.load(dir.resolve(file), (LoraAdapter) null, null, Precision.FP32,
+        try (Backbone loaded = ModelLoader.load(Checkpoint.open(dir.resolve(file)), (LoraAdapter) null, null, Precision.FP32,
                         ComputeDevice.CPU);
                 Backbone direct = ModelLoader.fromWeights("direct", expected, RandomWeights.of(CONFIG, 3),
                         loaded.input(), Precision.FP32, ComputeDevice.CPU);

@@ -119,9 +119,9 @@ class LoraAdapterTest {
         Path alone = writeAdapter(second);
 
         FloatArray pixels = Npy.readFloats(DINO.resolve("pixels.npy"));
-        try (Backbone member1 = ModelLoader.load(DINO.resolve("model"), LoraAdapter.read(both, 1), null, Precision.FP32,
+        try (Backbone member1 = ModelLoader.load(Checkpoint.open(DINO.resolve("model")), LoraAdapter.read(both, 1), null, Precision.FP32,
                         ComputeDevice.CPU);
-                Backbone member0 = ModelLoader.load(DINO.resolve("model"), LoraAdapter.read(both, 0), null, Precision.FP32,
+                Backbone member0 = ModelLoader.load(Checkpoint.open(DINO.resolve("model")), LoraAdapter.read(both, 0), null, Precision.FP32,
                         ComputeDevice.CPU);
                 Backbone single = ModelLoader.load(DINO.resolve("model"), alone, null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
