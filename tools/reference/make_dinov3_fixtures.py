@@ -27,6 +27,11 @@ Hugging Face recompute them in float32 from the base, so the hub case's outputs 
 from the other two by about 5e-4 (5x the 1e-4 tolerance): a loader that ignores the stored
 periods fails it.
 
+The plain hub case also gets the state dict as the hub distributes it, a `torch.save`
+pickle (`plain_pth/dinov3_pretrain.pth`, beside `plain_hub` whose outputs it shares: the same tensors, `rope_embed.periods` stored in
+bfloat16 as in the released files); it is read back with `torch.load` and must reproduce
+the same outputs.
+
 A second path checks every written folder: it reads the safetensors back, maps the keys
 back to hub names with its own inverse rename, and reruns the reference; it must agree
 with the saved outputs to 2e-6. The run is deterministic; the whole parity_dinov3/ tree
@@ -446,6 +451,21 @@ def main():
                 "registers": REGISTERS, "inputs": {s or "main": list(rc) for s, rc in INPUTS.items()},
                 "periods": [float(p) for p in periods],
             })
+            if layout == "hub" and variant == "plain":
+                (OUT / "plain_pth").mkdir()
+                pth = OUT / "plain_pth" / "dinov3_pretrain.pth"
+                stored = {k: v.clone() for k, v in hub.items()}
+                stored["rope_embed.periods"] = stored["rope_embed.periods"].bfloat16()
+                torch.save(stored, pth)
+                loaded = torch.load(pth)
+                assert loaded["rope_embed.periods"].dtype == torch.bfloat16
+                again = reference(variant, {k: v.float() for k, v in loaded.items()}, None)
+                for suffix, x in pixels.items():
+                    with torch.no_grad():
+                        tokens = again(torch.from_numpy(x).double())[0].numpy()
+                    gap = float(np.abs(np.load(folder / f"tokens{suffix}.npy") - tokens).max())
+                    assert gap < 2e-6, f"{pth.name}{suffix}: torch.load path differs by {gap}"
+                report.append(f"+ {pth.name} ({pth.stat().st_size} bytes)")
             print("  ".join(report))
         hub_tokens = np.load(OUT / f"{variant}_hub" / "tokens.npy")
         timm_tokens = np.load(OUT / f"{variant}_timm" / "tokens.npy")

@@ -283,11 +283,14 @@ def tensor_pickle(size, stride, offset=0, numel=4, storage="FloatStorage", key="
 
 def torch_zip(path, pickle_bytes, storages):
     path.parent.mkdir(parents=True, exist_ok=True)
+    def entry(name):  # a fixed time, so regenerating gives the same bytes
+        return zipfile.ZipInfo(name, date_time=(2026, 12, 2, 0, 0, 0))
+
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", pickle_bytes)
+        z.writestr(entry("archive/data.pkl"), pickle_bytes)
         for key, data in storages.items():
-            z.writestr(f"archive/data/{key}", data)
-        z.writestr("archive/version", "3\n")
+            z.writestr(entry(f"archive/data/{key}"), data)
+        z.writestr(entry("archive/version"), "3\n")
 
 
 def legacy_file(path, object_pickle):
@@ -319,6 +322,7 @@ HOSTILE = {
     "huge_shape": (tensor_pickle([2**20, 2**20], [2**20, 1]), "needs 4398046511104 bytes"),
     "storage_shorter_than_tensor": (tensor_pickle([10], [1]), "needs 40 bytes"),
     "unknown_dtype": (tensor_pickle([2], [1], storage="Float7Storage"), "torch.Float7Storage"),
+    "build_on_list": (b"\x80\x02}" + op_str("w") + b"]}bs.", "BUILD on list"),
     "list_contains_itself": (b"\x80\x02}" + op_str("w") + b"]q\x00h\x00as.", "contains itself"),
     "deep_nesting": (b"\x80\x02}" + op_str("w") + b"]" * 5000 + b"a" * 4999 + b"s.", "nested deeper"),
 }

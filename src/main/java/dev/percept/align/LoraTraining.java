@@ -1,16 +1,17 @@
 package dev.percept.align;
 
 import dev.percept.data.Triplet;
-import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
+import dev.percept.model.Ensemble;
+import dev.percept.model.Member;
 import dev.percept.tensor.Adam;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.HingeStep;
+import dev.percept.tensor.Parameters;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The model side of alignment: LoRA branches on every member, the Adam state over all of them,
@@ -20,23 +21,22 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class LoraTraining implements TrainableModel {
     private final List<Member> members;
+    private final Ensemble ensemble;
     private final List<LoraWeights> loras = new ArrayList<>();
-    private final List<String> names = new ArrayList<>();
-    private final List<Tensor> params = new ArrayList<>();
     private final Adam adam;
 
     /** Attaches fresh LoRA branches (drawn after seeding libtorch with {@code seed}). */
     public LoraTraining(List<Member> members, LoraSpec spec, double beta1, double beta2, double weightDecay, long seed) {
         this.members = List.copyOf(members);
-        Ops.seed(seed);
+        this.ensemble = new Ensemble(members);
+        Tensors.seed(seed);
+        List<Parameters> params = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             LoraWeights lora = LoraWeights.attach(members.get(i).backbone().transformer(), spec);
             loras.add(lora);
-            String prefix = members.size() == 1 ? "" : "member" + i + ".";
-            lora.names().forEach(n -> names.add(prefix + n));
-            params.addAll(lora.parameters());
+            params.add(members.size() == 1 ? lora.parameters() : lora.parameters().withPrefix("member" + i + "."));
         }
-        this.adam = new Adam(params, beta1, beta2, weightDecay);
+        this.adam = new Adam(Parameters.concat(params), beta1, beta2, weightDecay);
     }
 
     @Override
@@ -74,27 +74,13 @@ public final class LoraTraining implements TrainableModel {
      * @param targets y per triplet (+1: the right image is closer)
      */
     public double accumulate(Map<Preprocessing, float[]> input, float[] targets, double margin, double weight) {
-        try (PointerScope scope = new PointerScope()) {
-            return HingeLoss.backward(features(input, 3 * targets.length), targets, margin, weight);
-        }
+        return HingeStep.backward(ensemble.forward(input, 3 * targets.length), targets, margin, weight);
     }
 
     /** One Adam update from the accumulated gradients, which are then cleared. */
     @Override
     public void step(double lr) {
         adam.step(lr);
-    }
-
-    /** The members' features of {@code count} images, concatenated: [count, dim] float32. */
-    private Tensor features(Map<Preprocessing, float[]> input, int count) {
-        Tensor[] parts = new Tensor[members.size()];
-        for (int i = 0; i < parts.length; i++) {
-            Member m = members.get(i);
-            Preprocessing p = m.preprocessing();
-            Tensor x = Ops.floats(input.get(p), count, 3, p.height(), p.width());
-            parts[i] = m.backbone().features(x, m.features()).reshape(count, -1);
-        }
-        return parts.length == 1 ? parts[0] : Ops.cat(1, parts);
     }
 
     /** Writes one PEFT adapter per member: into {@code folder} itself, or for an ensemble {@code folder/<i>-<name>}. */
@@ -110,22 +96,21 @@ public final class LoraTraining implements TrainableModel {
 
     @Override
     public void save(Path file, TrainingState state) {
-        state.save(file, names, params, adam);
+        state.save(file, adam);
     }
 
     @Override
     public TrainingState load(Path file) {
-        return TrainingState.load(file, names, params, adam);
+        return TrainingState.load(file, adam);
     }
 
     /** Trainable values over all members. */
     public long parameterCount() {
-        return params.stream().mapToLong(Tensor::numel).sum();
+        return adam.parameters().count();
     }
 
     @Override
     public void close() {
-        adam.close();
-        loras.forEach(LoraWeights::close);
+        adam.close(); // the transformers own the LoRA branches
     }
 }

@@ -4,20 +4,16 @@ import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.data.Triplet;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import dev.percept.model.MlpHead;
 import dev.percept.tensor.Adam;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.HingeStep;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.stream.Stream;
-import org.bytedeco.javacpp.PointerScope;
 
 /**
  * DreamSim's MLP-head variant: the backbone stays frozen and a residual MLP on its feature is
@@ -30,7 +26,7 @@ final class MlpHeadTraining implements TrainableModel {
     private final Member member;
     private final MlpHead head;
     private final Adam adam;
-    private final Map<Path, float[]> features = new HashMap<>();
+    private final Map<Path, float[]> features;
 
     MlpHeadTraining(List<Member> members, int hidden, double beta1, double beta2, double weightDecay, long seed,
             List<Triplet> triplets) {
@@ -39,16 +35,11 @@ final class MlpHeadTraining implements TrainableModel {
                     + members.size());
         }
         this.member = members.get(0);
-        List<Path> images = new ArrayList<>(new TreeSet<>(triplets.stream()
-                .flatMap(t -> Stream.of(t.ref(), t.left(), t.right())).toList()));
         try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, EMBED_BATCH)) {
-            embedder.embed(images, (first, rows) -> {
-                for (int i = 0; i < rows.length; i++) {
-                    features.put(images.get(first + i), rows[i]);
-                }
-            }, Progress.onStderr("embed (frozen backbone)", "img", images.size()));
+            features = TripletFeatures.embed(embedder, triplets,
+                    Progress.onStderr("embed (frozen backbone)", "img", Triplet.distinctImages(triplets).size()));
         }
-        Ops.seed(seed);
+        Tensors.seed(seed);
         int dim = member.backbone().config().featureDim(member.features());
         this.head = MlpHead.initial(member.features(), dim, hidden);
         member.backbone().attachHead(head, member.features()); // validation embeds through it
@@ -71,9 +62,7 @@ final class MlpHeadTraining implements TrainableModel {
             System.arraycopy(features.get(t.left()), 0, rows, (n + i) * dim, dim);
             System.arraycopy(features.get(t.right()), 0, rows, (2 * n + i) * dim, dim);
         }
-        try (PointerScope scope = new PointerScope()) {
-            return HingeLoss.backward(head.apply(Ops.floats(rows, 3L * n, dim)), HingeLoss.targets(batch), margin, weight);
-        }
+        return HingeStep.backward(head.forward(rows, 3L * n), HingeLoss.targets(batch), margin, weight);
     }
 
     @Override
@@ -98,12 +87,12 @@ final class MlpHeadTraining implements TrainableModel {
 
     @Override
     public void save(Path file, TrainingState state) {
-        state.save(file, MlpHead.names(), head.parameters(), adam);
+        state.save(file, adam);
     }
 
     @Override
     public TrainingState load(Path file) {
-        return TrainingState.load(file, MlpHead.names(), head.parameters(), adam);
+        return TrainingState.load(file, adam);
     }
 
     @Override

@@ -5,9 +5,7 @@ import dev.percept.tensor.Adam;
 import dev.percept.tensor.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Where a run stands after its last completed optimizer step, saved with the LoRA weights and the
@@ -26,8 +24,8 @@ record TrainingState(long steps, int validatedEpochs, int bestEpoch, double best
         double epochLossSum, long epochTriplets) {
     static final TrainingState START = new TrainingState(0, 0, 0, Double.POSITIVE_INFINITY, 0, 0, 0);
 
-    /** Saves this state with the parameters (named as given) and the optimizer's moments. */
-    void save(Path file, List<String> names, List<Tensor> params, Adam adam) {
+    /** Saves this state with the parameters {@code adam} updates and its moments. */
+    void save(Path file, Adam adam) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("steps", Long.toString(steps));
         meta.put("validated_epochs", Integer.toString(validatedEpochs));
@@ -36,12 +34,12 @@ record TrainingState(long steps, int validatedEpochs, int bestEpoch, double best
         meta.put("metrics_bytes", Long.toString(metricsBytes));
         meta.put("epoch_loss_sum", Double.toString(epochLossSum));
         meta.put("epoch_triplets", Long.toString(epochTriplets));
-        TrainingCheckpoint.save(file, names, params, adam, meta);
+        TrainingCheckpoint.save(file, adam, meta);
     }
 
-    /** Restores parameters and moments in place from {@code file} and returns the counters. */
-    static TrainingState load(Path file, List<String> names, List<Tensor> params, Adam adam) {
-        Map<String, String> meta = TrainingCheckpoint.load(file, names, params, adam);
+    /** Restores the parameters {@code adam} updates and its moments in place from {@code file}; returns the counters. */
+    static TrainingState load(Path file, Adam adam) {
+        Map<String, String> meta = TrainingCheckpoint.load(file, adam);
         try {
             return new TrainingState(Long.parseLong(meta.get("steps")), Integer.parseInt(meta.get("validated_epochs")),
                     Integer.parseInt(meta.get("best_epoch")), Double.parseDouble(meta.get("best_val_loss")),

@@ -2,8 +2,8 @@ package dev.percept.bench;
 
 import dev.percept.align.LoraSpec;
 import dev.percept.align.LoraTraining;
-import dev.percept.embed.Member;
 import dev.percept.image.Preprocessing;
+import dev.percept.model.Member;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -5,13 +5,10 @@ import dev.percept.eval.ClassificationMetrics;
 import dev.percept.eval.KnnClassifier;
 import dev.percept.eval.LinearProbe;
 import dev.percept.io.NpyRowWriter;
-import dev.percept.tensor.Ops;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.FeatureMatrix;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The probes at scale: kNN and a linear probe over seeded synthetic features (Gaussian clusters
@@ -32,16 +29,14 @@ public final class ProbeBenchmark {
     public record Result(Settings settings, double knnSeconds, double knnAccuracy, double linearSeconds, double linearAccuracy) {}
 
     public static Result run(Settings s) {
-        try (PointerScope scope = new PointerScope()) {
-            Random random = new Random(s.seed());
-            Ops.seed(s.seed());
-            Tensor centres = ProbeOps.scale(Ops.normal(0, 1, s.classes(), s.dim()), CENTRE_SCALE);
-            int[] yTrain = labels(s.rows(), s.classes(), random);
-            int[] yVal = labels(s.rows() / 10, s.classes(), random);
-            int[] yTest = labels(s.rows() / 10, s.classes(), random);
-            Tensor xTrain = features(centres, yTrain, s.dim());
-            Tensor xVal = features(centres, yVal, s.dim());
-            Tensor xTest = features(centres, yTest, s.dim());
+        Random random = new Random(s.seed());
+        int[] yTrain = labels(s.rows(), s.classes(), random);
+        int[] yVal = labels(s.rows() / 10, s.classes(), random);
+        int[] yTest = labels(s.rows() / 10, s.classes(), random);
+        List<FeatureMatrix> sets = FeatureMatrix.gaussianClusters(s.seed(), s.classes(), s.dim(), CENTRE_SCALE, yTrain, yVal, yTest);
+        try (FeatureMatrix xTrain = sets.get(0);
+                FeatureMatrix xVal = sets.get(1);
+                FeatureMatrix xTest = sets.get(2)) {
             if (s.writeDir() != null) {
                 write(s.writeDir().resolve("train_x.npy"), xTrain);
                 write(s.writeDir().resolve("val_x.npy"), xVal);
@@ -72,18 +67,11 @@ public final class ProbeBenchmark {
         return y;
     }
 
-    /** Row i: its class centre plus unit Gaussian noise. */
-    private static Tensor features(Tensor centres, int[] labels, int dim) {
-        return centres.index_select(0, ProbeOps.longs(labels)).add(Ops.normal(0, 1, labels.length, dim));
-    }
-
-    private static void write(Path file, Tensor rows) {
-        long n = rows.size(0);
-        try (NpyRowWriter w = NpyRowWriter.create(file, n, rows.size(1))) {
+    private static void write(Path file, FeatureMatrix rows) {
+        long n = rows.rows();
+        try (NpyRowWriter w = NpyRowWriter.create(file, n, rows.rowLength())) {
             for (long start = 0; start < n; start += 8192) {
-                try (PointerScope chunk = new PointerScope()) {
-                    w.append(Ops.toFloats(rows.narrow(0, start, Math.min(8192, n - start))));
-                }
+                w.append(rows.toFloats(start, Math.min(8192, n - start)));
             }
         }
     }

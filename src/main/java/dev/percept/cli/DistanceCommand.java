@@ -1,7 +1,7 @@
 package dev.percept.cli;
 
 import dev.percept.embed.Embedder;
-import dev.percept.embed.Member;
+import dev.percept.model.Member;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

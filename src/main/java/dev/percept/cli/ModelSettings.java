@@ -1,13 +1,14 @@
 package dev.percept.cli;
 
-import dev.percept.PerceptException;
 import dev.percept.embed.ModelRequest;
-import dev.percept.embed.FeatureNorm;
+import dev.percept.model.FeatureNorm;
+import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.DreamSimSettings;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
@@ -66,21 +67,19 @@ class ModelSettings {
                     + "~/.cache/percept/dreamsim; a DreamSim ./models folder works).")
     Path dreamsimCache;
 
-    /** A request for {@code spec} with {@code adapters} (comma-separated, or null) and these settings. */
-    ModelRequest request(String spec, String adapters) {
-        if (!preprocess.equals("dreamsim") && !preprocess.equals("upstream")) {
-            throw new PerceptException("--preprocess must be dreamsim or upstream, not " + preprocess);
-        }
+    /** A request for {@code spec} with {@code adapters} (comma-separated, or null), a head (or null) and these settings. */
+    ModelRequest request(String spec, String adapters, Path head) {
         return new ModelRequest(
                 spec,
                 features == null ? null : FeatureMode.parse(features),
                 Precision.parse(precision),
                 ComputeDevice.parse(device),
                 imageSize,
-                preprocess.equals("upstream"),
+                PreprocessMode.parse(preprocess),
                 activation == null ? null : ModelRequest.parseActivation(activation),
                 adapters == null ? List.of() : Arrays.stream(adapters.split(",")).map(a -> Path.of(a.strip())).toList(),
-                checkpointKey);
+                checkpointKey,
+                head);
     }
 
     ModelStore store() {

@@ -5,10 +5,11 @@ import dev.percept.console.Progress;
 import dev.percept.image.ImageDecoder;
 import dev.percept.image.Preprocessing;
 import dev.percept.image.RgbImage;
+import dev.percept.model.Ensemble;
 import dev.percept.model.FeatureMode;
-import dev.percept.tensor.Ops;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Embeds images in batches with one backbone or an ensemble. Images of the next batch are decoded
@@ -27,7 +25,7 @@ import org.bytedeco.pytorch.Tensor;
  * batch's native memory is released as soon as its rows are copied out.
  */
 public final class Embedder implements AutoCloseable {
-    private final List<Member> members;
+    private final Ensemble ensemble;
     private final FeatureNorm normalization;
     private final int batchSize;
     private final ExecutorService decoders = Executors.newSingleThreadExecutor(r -> {
@@ -43,9 +41,7 @@ public final class Embedder implements AutoCloseable {
     }
 
     public Embedder(List<Member> members, FeatureNorm normalization, int batchSize) {
-        if (members.isEmpty()) {
-            throw new IllegalArgumentException("no members");
-        }
+        this.ensemble = new Ensemble(members); // refuses an empty list
         if (batchSize <= 0) {
             throw new PerceptException("--batch must be positive, got " + batchSize);
         }
@@ -55,21 +51,17 @@ public final class Embedder implements AutoCloseable {
         if (normalization != FeatureNorm.NONE && members.get(0).features() == FeatureMode.PATCH_TOKENS) {
             throw new PerceptException("--normalize applies to feature vectors, not to patch_tokens grids");
         }
-        this.members = List.copyOf(members);
         this.normalization = normalization;
         this.batchSize = batchSize;
     }
 
     /** Shape of one image's output row: the members' features concatenated. */
     public long[] rowShape() {
-        if (members.size() == 1) {
-            return members.get(0).featureShape();
-        }
-        return new long[] {members.stream().mapToLong(m -> m.featureShape()[0]).sum()};
+        return ensemble.rowShape();
     }
 
     public int rowLength() {
-        return (int) Arrays.stream(rowShape()).reduce(1, (a, b) -> a * b);
+        return ensemble.rowLength();
     }
 
     /** Embeds every image, in order, handing rows to {@code sink} batch by batch. */
@@ -137,7 +129,7 @@ public final class Embedder implements AutoCloseable {
         List<Path> slice = images.subList(start, Math.min(images.size(), start + batchSize));
         return CompletableFuture.supplyAsync(() -> {
             Map<Preprocessing, float[]> pixels = new HashMap<>();
-            for (Member m : members) {
+            for (Member m : ensemble.members()) {
                 pixels.computeIfAbsent(m.preprocessing(), p -> new float[slice.size() * p.height() * p.width() * 3]);
             }
             for (int i = 0; i < slice.size(); i++) {
@@ -154,23 +146,13 @@ public final class Embedder implements AutoCloseable {
     private record Batch(int size, Map<Preprocessing, float[]> pixels) {}
 
     private float[][] run(Batch batch) {
-        try (PointerScope scope = new PointerScope();
-                NoGradGuard noGrad = new NoGradGuard()) {
-            List<Tensor> parts = new ArrayList<>();
-            for (Member m : members) {
-                Preprocessing p = m.preprocessing();
-                Tensor pixels = Ops.floats(batch.pixels.get(p), batch.size, 3, p.height(), p.width());
-                parts.add(m.backbone().features(pixels, m.features()).reshape(batch.size, -1));
-            }
-            Tensor rows = parts.size() == 1 ? parts.get(0) : Ops.cat(1, parts.toArray(Tensor[]::new));
-            float[] flat = Ops.toFloats(normalization.apply(rows));
-            int width = flat.length / batch.size;
-            float[][] out = new float[batch.size][];
-            for (int i = 0; i < batch.size; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-            }
-            return out;
+        float[] flat = ensemble.embed(batch.pixels, batch.size, normalization);
+        int width = flat.length / batch.size;
+        float[][] out = new float[batch.size][];
+        for (int i = 0; i < batch.size; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
         }
+        return out;
     }
 
     @Override

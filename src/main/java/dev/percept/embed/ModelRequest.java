@@ -10,7 +10,10 @@ import dev.percept.image.Preprocessing;
 import dev.percept.model.Backbone;
 import dev.percept.model.Checkpoint;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
 import dev.percept.model.LoraAdapter;
+import dev.percept.model.Member;
+import dev.percept.model.MlpHead;
 import dev.percept.model.ModelLoader;
 import dev.percept.model.VitConfig.Activation;
 import dev.percept.tensor.ComputeDevice;
@@ -30,10 +33,15 @@ import java.util.List;
  *
  * @param features null for each member's default (embedding with a projection, else cls)
  * @param imageSize 0 to keep the model folder's size
- * @param upstreamCrop resize the shorter side and centre-crop instead of DreamSim's squash
+ * @param preprocess DreamSim's squash, or upstream's resize and centre-crop
  * @param activation null to keep the checkpoint's (or the known name's)
  * @param adapters PEFT LoRA adapters merged into the members' weights: none, or one per member
  * @param checkpointKey the entry of a PyTorch checkpoint holding the weights, or null to find it
+ * @param head null, or an MLP head folder ({@code percept align --train mlp_head}) applied to the
+ *     feature of a single model
+ *
+ * <p>This is the one place that opens models for evaluation: every evaluation gets its features
+ * from a {@code FeatureSource} over a request, whose cache key covers every field here.
  */
 public record ModelRequest(
         String spec,
@@ -41,12 +49,34 @@ public record ModelRequest(
         Precision precision,
         ComputeDevice device,
         int imageSize,
-        boolean upstreamCrop,
+        PreprocessMode preprocess,
         Activation activation,
         List<Path> adapters,
-        String checkpointKey) {
+        String checkpointKey,
+        Path head) {
 
-    /** Loads every member; on failure, closes what was already loaded. */
+    public ModelRequest {
+        adapters = List.copyOf(adapters);
+    }
+
+    /** {@code spec} with the defaults of the command line: its own features, auto precision, CPU, no adapter or head. */
+    public static ModelRequest of(String spec) {
+        return new ModelRequest(spec, null, Precision.AUTO, ComputeDevice.CPU, 0, PreprocessMode.DREAMSIM, null, List.of(), null, null);
+    }
+
+    public ModelRequest withFeatures(FeatureMode f) {
+        return new ModelRequest(spec, f, precision, device, imageSize, preprocess, activation, adapters, checkpointKey, head);
+    }
+
+    public ModelRequest withAdapters(List<Path> a) {
+        return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, a, checkpointKey, head);
+    }
+
+    public ModelRequest withHead(Path h) {
+        return new ModelRequest(spec, features, precision, device, imageSize, preprocess, activation, adapters, checkpointKey, h);
+    }
+
+    /** Loads every member, with the head if there is one; on failure, closes what was already loaded. */
     public List<Member> open(ModelStore store) {
         KnownModels known = store.known();
         KnownModel dreamsim = dreamsim(spec, known);
@@ -69,6 +99,13 @@ public record ModelRequest(
                 Backbone backbone = ModelLoader.load(Checkpoint.open(folder, checkpointKey), adapter, act, precision, device);
                 members.add(new Member(backbone, preprocessing(backbone), features != null ? features : backbone.defaultFeatures()));
             }
+            if (head != null) {
+                if (members.size() != 1) {
+                    throw new PerceptException("--head applies to one model, not to an ensemble of " + members.size());
+                }
+                Member m = members.get(0);
+                m.backbone().attachHead(MlpHead.read(head), m.features());
+            }
             return members;
         } catch (RuntimeException e) {
             members.forEach(m -> m.backbone().close());
@@ -85,9 +122,9 @@ public record ModelRequest(
         if (!adapters.isEmpty()) {
             throw new PerceptException(model.name() + " carries DreamSim's own LoRA adapter; --adapter does not apply");
         }
-        if (checkpointKey != null) {
-            throw new PerceptException(model.name() + " reads each released file as DreamSim does; --checkpoint-key does"
-                    + " not apply");
+        if (checkpointKey != null || head != null) {
+            throw new PerceptException(model.name() + " is DreamSim's released model, read as DreamSim does; "
+                    + (head != null ? "--head" : "--checkpoint-key") + " does not apply");
         }
         DreamSimStore.ReleaseFiles files = store.dreamsimFiles(model.name());
         DreamSimRelease release = files.release();
@@ -167,7 +204,7 @@ public record ModelRequest(
     }
 
     private Preprocessing preprocessing(Backbone backbone) {
-        return backbone.input().preprocessing(upstreamCrop, imageSize);
+        return backbone.input().preprocessing(preprocess == PreprocessMode.UPSTREAM, imageSize);
     }
 
     /** The members a spec names: its comma-separated parts, with known ensembles expanded. */

@@ -5,13 +5,11 @@ import dev.percept.data.downstream.ClevrCount;
 import dev.percept.data.downstream.CountedImage;
 import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.Fsc147;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.FeatureMatrix;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /** Counting (CLEVR, FSC147, CARPK): ridge regression of the count on image features; MAE and RMSE. */
 public final class CountingTask {
@@ -25,20 +23,15 @@ public final class CountingTask {
         List<CountedImage> test = read(splits.layout(), data, splits.test());
         List<CountedImage> val = splits.val() == null ? null : read(splits.layout(), data, splits.val());
         Map<String, Object> details = new LinkedHashMap<>();
-        try (PointerScope scope = new PointerScope()) {
-            Tensor xTrain = ProbeOps.load(source.vectors(images(train), "train"));
-            Tensor xTest = ProbeOps.load(source.vectors(images(test), "test"));
-            double[] yTrain = counts(train);
-            Tensor xVal;
-            double[] yVal;
-            if (val != null && !val.isEmpty()) {
-                xVal = ProbeOps.load(source.vectors(images(val), "val"));
-                yVal = counts(val);
-            } else {
-                Holdout h = Holdout.of(train.size(), options.seed());
-                xVal = xTrain.index_select(0, ProbeOps.longs(h.val()));
-                yVal = select(yTrain, h.val());
-                xTrain = xTrain.index_select(0, ProbeOps.longs(h.train()));
+        double[] yTrain = counts(train);
+        Holdout h = val == null || val.isEmpty() ? Holdout.of(train.size(), options.seed()) : null;
+        try (FeatureMatrix all = FeatureMatrix.load(source.vectors(images(train), "train"));
+                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(images(test), "test"));
+                FeatureMatrix xVal = h == null ? FeatureMatrix.load(source.vectors(images(val), "val")) : all.select(h.val());
+                FeatureMatrix heldTrain = h == null ? null : all.select(h.train())) {
+            FeatureMatrix xTrain = h == null ? all : heldTrain;
+            double[] yVal = h == null ? counts(val) : select(yTrain, h.val());
+            if (h != null) {
                 yTrain = select(yTrain, h.train());
                 details.put("validation", "held out of train");
             }

@@ -7,12 +7,12 @@ import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.DepthMap;
 import dev.percept.data.downstream.DepthSet;
 import dev.percept.io.MappedFloats;
+import dev.percept.tensor.DenseHead;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 
 /**
  * Monocular depth (NYUv2, SUN RGB-D; the 4D Light Field benchmark as a transfer test): a dense
@@ -38,22 +38,21 @@ public final class DepthTask {
             throw new PerceptException("depth caps need 0 < --min-depth < --max-depth, got " + min + " and " + max);
         }
         DenseProbe.Settings s = options.dense();
-        try (PointerScope scope = new PointerScope()) {
-            MappedFloats trainTokens = source.patchTokens(SegmentationTask.images(train), "train");
-            MappedFloats testTokens = source.patchTokens(SegmentationTask.images(test), "test");
-            int th = (int) trainTokens.shape()[1] * s.upsample();
-            int tw = (int) trainTokens.shape()[2] * s.upsample();
-            float[][] targets = new float[train.size()][];
-            for (int i = 0; i < targets.length; i++) {
-                DepthMap map = training.set().metres(train.get(i));
-                float[] small = DenseProbe.nearest(map.metres(), map.width(), map.height(), tw, th);
-                for (int p = 0; p < small.length; p++) {
-                    small[p] = small[p] > min && small[p] < max ? (float) Math.log(small[p]) : Float.NaN;
-                }
-                targets[i] = small;
+        MappedFloats trainTokens = source.patchTokens(SegmentationTask.images(train), "train");
+        MappedFloats testTokens = source.patchTokens(SegmentationTask.images(test), "test");
+        int th = (int) trainTokens.shape()[1] * s.upsample();
+        int tw = (int) trainTokens.shape()[2] * s.upsample();
+        float[][] targets = new float[train.size()][];
+        for (int i = 0; i < targets.length; i++) {
+            DepthMap map = training.set().metres(train.get(i));
+            float[] small = DenseProbe.nearest(map.metres(), map.width(), map.height(), tw, th);
+            for (int p = 0; p < small.length; p++) {
+                small[p] = small[p] > min && small[p] < max ? (float) Math.log(small[p]) : Float.NaN;
             }
-            DenseProbe.Head head = DenseProbe.train(trainTokens, targets, DenseProbe.Objective.LOG_DEPTH, 1, s,
-                    Progress.onStderr("depth probe", "epochs", s.epochs()));
+            targets[i] = small;
+        }
+        try (DenseHead head = DenseProbe.train(trainTokens, targets, DenseProbe.Objective.LOG_DEPTH, 1, s,
+                Progress.onStderr("depth probe", "epochs", s.epochs()))) {
             Progress progress = Progress.onStderr("depth test", "img", test.size());
             List<double[]> rows = new ArrayList<>();
             int skipped = 0;

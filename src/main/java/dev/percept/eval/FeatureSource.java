@@ -5,19 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.console.Progress;
 import dev.percept.embed.Embedder;
 import dev.percept.embed.EmbeddingFiles;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.ModelStore;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.MappedFloats;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One model configuration's features of image lists, through the {@link FeatureCache}. The model
- * is loaded only when an extraction is needed, once, and closed with this source.
+ * One model configuration's features of image lists, through the {@link FeatureCache}: where every
+ * evaluation gets its features. The model (with its adapters and head, {@link ModelRequest#open})
+ * is loaded only when an extraction is needed, once, and closed with this source; the cache key
+ * covers everything the request names.
  */
 public final class FeatureSource implements AutoCloseable {
     private final ModelRequest request;
@@ -82,9 +84,12 @@ public final class FeatureSource implements AutoCloseable {
         request.folders(store).forEach(f -> folders.add(FeatureCache.folderStamp(f)));
         ArrayNode adapters = key.putArray("adapters");
         request.adapters().forEach(a -> adapters.add(FeatureCache.contentHash(a)));
+        if (request.head() != null) { // only when present, so that keys written before heads counted still match
+            key.put("head", FeatureCache.contentHash(request.head()));
+        }
         key.put("features", mode == null ? "default" : mode.cliName());
         key.put("image_size", request.imageSize());
-        key.put("preprocess", request.upstreamCrop() ? "upstream" : "dreamsim");
+        key.put("preprocess", request.preprocess().cliName());
         key.put("activation", String.valueOf(request.activation()));
         key.put("precision", request.precision().resolve(request.device()).toString());
         key.put("images", FeatureCache.imagesStamp(images));

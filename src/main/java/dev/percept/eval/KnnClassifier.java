@@ -1,6 +1,8 @@
 package dev.percept.eval;
 
-import org.bytedeco.pytorch.Tensor;
+import dev.percept.PerceptException;
+import dev.percept.tensor.CosineTopK;
+import dev.percept.tensor.FeatureMatrix;
 
 /**
  * Weighted k-nearest-neighbour classification as in DINO's evaluation: cosine similarity on
@@ -14,28 +16,13 @@ public final class KnnClassifier {
     private KnnClassifier() {}
 
     /** Predictions and the neighbours they came from. */
-    public record Result(int[] predicted, NearestNeighbours.Result neighbours) {}
+    public record Result(int[] predicted, CosineTopK.Neighbours neighbours) {}
 
-    public static Result classify(Tensor train, int[] trainLabels, int classes, Tensor test, int k, double temperature) {
+    public static Result classify(FeatureMatrix train, int[] trainLabels, int classes, FeatureMatrix test, int k, double temperature) {
         if (k <= 0 || !(temperature > 0)) {
-            throw new dev.percept.PerceptException("--k must be positive and --temperature above 0; got " + k + " and " + temperature);
+            throw new PerceptException("--k must be positive and --temperature above 0; got " + k + " and " + temperature);
         }
-        NearestNeighbours.Result nn = NearestNeighbours.search(test, train, k);
-        int[] predicted = new int[nn.indices().length];
-        double[] votes = new double[classes];
-        for (int q = 0; q < predicted.length; q++) {
-            java.util.Arrays.fill(votes, 0);
-            for (int j = 0; j < nn.indices()[q].length; j++) {
-                votes[trainLabels[nn.indices()[q][j]]] += Math.exp(nn.similarities()[q][j] / temperature);
-            }
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (votes[c] > votes[best]) {
-                    best = c;
-                }
-            }
-            predicted[q] = best;
-        }
-        return new Result(predicted, nn);
+        CosineTopK.Neighbours nn = CosineTopK.search(test, train, k);
+        return new Result(KnnVote.weighted(temperature).classify(nn, trainLabels, classes), nn);
     }
 }

@@ -1,13 +1,12 @@
 package dev.percept.eval;
 
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.CosineTopK;
+import dev.percept.tensor.FeatureMatrix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /** kNN classification (DINO's protocol) on class folders or Pets; top-1 accuracy, and a gallery. */
 public final class KnnTask {
@@ -19,9 +18,8 @@ public final class KnnTask {
         ClassificationData d = ClassificationData.read(data, options, NAME);
         int[] yTrain = d.labels(d.train());
         int[] yTest = d.labels(d.test());
-        try (PointerScope scope = new PointerScope()) {
-            Tensor xTrain = ProbeOps.load(source.vectors(ClassificationData.images(d.train()), "train"));
-            Tensor xTest = ProbeOps.load(source.vectors(ClassificationData.images(d.test()), "test"));
+        try (FeatureMatrix xTrain = FeatureMatrix.load(source.vectors(ClassificationData.images(d.train()), "train"));
+                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(ClassificationData.images(d.test()), "test"))) {
             KnnClassifier.Result r = KnnClassifier.classify(xTrain, yTrain, d.classes().size(), xTest, options.k(), options.temperature());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("k", options.k());
@@ -34,15 +32,15 @@ public final class KnnTask {
         }
     }
 
-    private static Gallery gallery(ClassificationData d, NearestNeighbours.Result nn, TaskOptions options) {
+    private static Gallery gallery(ClassificationData d, CosineTopK.Neighbours nn, TaskOptions options) {
         int k = Math.min(5, options.k());
         List<Gallery.Query> queries = new ArrayList<>();
         for (int q : Gallery.pick(d.test().size(), options.galleryQueries(), options.seed())) {
             String label = d.test().get(q).label();
             List<Gallery.Neighbour> results = new ArrayList<>();
-            for (int j = 0; j < Math.min(k, nn.indices()[q].length); j++) {
-                var hit = d.train().get(nn.indices()[q][j]);
-                results.add(new Gallery.Neighbour(hit.image().toAbsolutePath(), hit.label(), 1 - nn.similarities()[q][j],
+            for (int j = 0; j < Math.min(k, nn.k()); j++) {
+                var hit = d.train().get(nn.index(q, j));
+                results.add(new Gallery.Neighbour(hit.image().toAbsolutePath(), hit.label(), 1 - nn.similarity(q, j),
                         hit.label().equals(label)));
             }
             queries.add(new Gallery.Query(d.test().get(q).image().toAbsolutePath(), label, results));

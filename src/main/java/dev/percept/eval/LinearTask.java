@@ -1,13 +1,11 @@
 package dev.percept.eval;
 
 import dev.percept.console.Progress;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.FeatureMatrix;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Linear-probe classification on class folders or Pets: logistic regression with its sweep
@@ -23,19 +21,15 @@ public final class LinearTask {
         int[] yTrain = d.labels(d.train());
         int[] yTest = d.labels(d.test());
         Map<String, Object> details = new LinkedHashMap<>();
-        try (PointerScope scope = new PointerScope()) {
-            Tensor xTrain = ProbeOps.load(source.vectors(ClassificationData.images(d.train()), "train"));
-            Tensor xTest = ProbeOps.load(source.vectors(ClassificationData.images(d.test()), "test"));
-            Tensor xVal;
-            int[] yVal;
-            if (d.val() != null) {
-                xVal = ProbeOps.load(source.vectors(ClassificationData.images(d.val()), "val"));
-                yVal = d.labels(d.val());
-            } else {
-                Holdout h = Holdout.of(yTrain.length, options.seed());
-                xVal = xTrain.index_select(0, ProbeOps.longs(h.val()));
-                yVal = select(yTrain, h.val());
-                xTrain = xTrain.index_select(0, ProbeOps.longs(h.train()));
+        Holdout h = d.val() == null ? Holdout.of(yTrain.length, options.seed()) : null;
+        try (FeatureMatrix all = FeatureMatrix.load(source.vectors(ClassificationData.images(d.train()), "train"));
+                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(ClassificationData.images(d.test()), "test"));
+                FeatureMatrix xVal = h == null ? FeatureMatrix.load(source.vectors(ClassificationData.images(d.val()), "val"))
+                        : all.select(h.val());
+                FeatureMatrix heldTrain = h == null ? null : all.select(h.train())) {
+            FeatureMatrix xTrain = h == null ? all : heldTrain;
+            int[] yVal = h == null ? d.labels(d.val()) : select(yTrain, h.val());
+            if (h != null) {
                 yTrain = select(yTrain, h.train());
                 details.put("validation", "held out of train");
             }

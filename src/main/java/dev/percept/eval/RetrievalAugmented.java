@@ -3,12 +3,13 @@ package dev.percept.eval;
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.data.LabeledImages;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.CosineTopK;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -72,7 +73,35 @@ public final class RetrievalAugmented {
     static final int UNPARSED_SHOWN = 5;
 
     /** The per-seed results, the accuracy over seeds, and the first few unparsed answers ("query: answer"). */
-    public record Result(List<SeedResult> seeds, Bootstrap.Interval accuracy, int unparsed, List<String> unparsedAnswers) {}
+    public record Result(List<SeedResult> seeds, Bootstrap.Interval accuracy, int unparsed, List<String> unparsedAnswers) {
+        /**
+         * As every evaluation reports: task {@code rag}, metric {@code accuracy} with the seeds'
+         * t-interval, {@code per_seed}, and rag's own top-level keys {@code classifier}, {@code k},
+         * {@code unparsed} and {@code unparsed_answers}.
+         */
+        public EvalResult report(Path data, EvalResult.EvaluatedModel model, String classifier, String setting, int k) {
+            List<Map<String, Object>> perSeed = new ArrayList<>();
+            for (SeedResult s : seeds) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("seed", s.seed());
+                m.put("queries", s.queries());
+                m.put("support", s.support());
+                m.put("correct", s.correct());
+                m.put("accuracy", s.accuracy());
+                m.put("unparsed", s.unparsed());
+                perSeed.add(m);
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("classifier", classifier);
+            extra.put("k", k);
+            extra.put("unparsed", unparsed);
+            extra.put("unparsed_answers", unparsedAnswers);
+            return new EvalResult(NAME, data.toString(), null, model, setting,
+                    List.of(EvalResult.Score.of("accuracy", true, accuracy)), Map.of("seeds", seeds.size()), perSeed, extra);
+        }
+    }
+
+    public static final String NAME = "rag";
 
     /**
      * Runs every seed. {@code supportFeatures} and {@code queryFeatures} hold one row of {@code dim}
@@ -94,15 +123,15 @@ public final class RetrievalAugmented {
                 throw new PerceptException("--k " + settings.k() + " exceeds the " + supportRows.length + " support images of "
                         + support.dir());
             }
-            Ops.TopK top = Ops.cosineTopK(rows(queryFeatures, queryRows, dim), rows(supportFeatures, supportRows, dim),
+            CosineTopK.Neighbours top = CosineTopK.search(rows(queryFeatures, queryRows, dim), rows(supportFeatures, supportRows, dim),
                     dim, settings.k());
             List<Episode> episodes = new ArrayList<>();
             for (int q = 0; q < queryRows.length; q++) {
                 List<Example> examples = new ArrayList<>();
                 for (int j = 0; j < settings.k(); j++) {
-                    int row = supportRows[top.indices()[q * settings.k() + j]];
+                    int row = supportRows[top.index(q, j)];
                     examples.add(new Example(support.images().get(row), support.classes().get(support.labels()[row]),
-                            top.similarities()[q * settings.k() + j]));
+                            top.similarity(q, j)));
                 }
                 Collections.shuffle(examples, random);
                 episodes.add(new Episode(queries.images().get(queryRows[q]), List.copyOf(examples), support.classes()));
@@ -197,20 +226,15 @@ public final class RetrievalAugmented {
 
     /** The vote used without a vision-language model: the most frequent label, ties to the nearest example. */
     public static Answer vote(Episode episode) {
-        int[] counts = new int[episode.classes().size()];
-        double[] nearest = new double[counts.length];
-        Arrays.fill(nearest, Double.NEGATIVE_INFINITY);
-        for (Example e : episode.examples()) {
-            int c = episode.classes().indexOf(e.label());
-            counts[c]++;
-            nearest[c] = Math.max(nearest[c], e.similarity());
+        int k = episode.examples().size();
+        int[] classes = new int[k];
+        double[] similarities = new double[k];
+        for (int j = 0; j < k; j++) {
+            Example e = episode.examples().get(j);
+            classes[j] = episode.classes().indexOf(e.label());
+            similarities[j] = e.similarity();
         }
-        int best = 0;
-        for (int c = 1; c < counts.length; c++) {
-            if (counts[c] > counts[best] || counts[c] == counts[best] && nearest[c] > nearest[best]) {
-                best = c;
-            }
-        }
+        int best = KnnVote.counted(KnnVote.Ties.NEAREST_NEIGHBOUR).vote(classes, similarities, 0, k, episode.classes().size());
         return new Answer(best, episode.classes().get(best));
     }
 }

@@ -3,7 +3,8 @@ package dev.percept.eval;
 import dev.percept.data.downstream.DeepFashion2;
 import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.RetrievalImage;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.CosineTopK;
+import dev.percept.tensor.FeatureMatrix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Instance retrieval (DeepFashion2 consumer-to-shop): user queries against the shop gallery by
@@ -27,29 +26,28 @@ public final class RetrievalTask {
         DatasetSplits splits = DatasetSplits.of(data, options, NAME, DownstreamLayout.Kind.RETRIEVAL);
         DeepFashion2.Split split = DeepFashion2.read(data, splits.test());
         int maxK = RetrievalMetrics.KS[RetrievalMetrics.KS.length - 1];
-        try (PointerScope scope = new PointerScope()) {
-            Tensor queries = ProbeOps.load(source.vectors(images(split.queries()), "queries"));
-            Tensor gallery = ProbeOps.load(source.vectors(images(split.gallery()), "gallery"));
-            NearestNeighbours.Result nn = NearestNeighbours.search(queries, gallery, maxK);
+        try (FeatureMatrix queries = FeatureMatrix.load(source.vectors(images(split.queries()), "queries"));
+                FeatureMatrix gallery = FeatureMatrix.load(source.vectors(images(split.gallery()), "gallery"))) {
+            CosineTopK.Neighbours nn = CosineTopK.search(queries, gallery, maxK);
             List<Set<String>> queryItems = split.queries().stream().map(RetrievalImage::items).toList();
             List<Set<String>> galleryItems = split.gallery().stream().map(RetrievalImage::items).toList();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("queries", split.queries().size());
             details.put("gallery", split.gallery().size());
-            return new TaskResult(NAME, data, splits.layout().cliName(), RetrievalMetrics.metrics(nn.indices(), queryItems, galleryItems),
+            return new TaskResult(NAME, data, splits.layout().cliName(), RetrievalMetrics.metrics(nn.indexRows(), queryItems, galleryItems),
                     details, gallery(split, nn, maxK, options));
         }
     }
 
-    private static Gallery gallery(DeepFashion2.Split split, NearestNeighbours.Result nn, int k, TaskOptions options) {
+    private static Gallery gallery(DeepFashion2.Split split, CosineTopK.Neighbours nn, int k, TaskOptions options) {
         List<Gallery.Query> queries = new ArrayList<>();
         for (int q : Gallery.pick(split.queries().size(), options.galleryQueries(), options.seed())) {
             RetrievalImage query = split.queries().get(q);
             List<Gallery.Neighbour> results = new ArrayList<>();
-            for (int j = 0; j < nn.indices()[q].length; j++) {
-                RetrievalImage hit = split.gallery().get(nn.indices()[q][j]);
+            for (int j = 0; j < nn.k(); j++) {
+                RetrievalImage hit = split.gallery().get(nn.index(q, j));
                 results.add(new Gallery.Neighbour(hit.image().toAbsolutePath(), String.join(",", new java.util.TreeSet<>(hit.items())),
-                        1 - nn.similarities()[q][j], !Collections.disjoint(query.items(), hit.items())));
+                        1 - nn.similarity(q, j), !Collections.disjoint(query.items(), hit.items())));
             }
             queries.add(new Gallery.Query(query.image().toAbsolutePath(), String.join(",", new java.util.TreeSet<>(query.items())), results));
         }

@@ -6,11 +6,11 @@ import dev.percept.data.downstream.DownstreamLayout;
 import dev.percept.data.downstream.LabelMaps;
 import dev.percept.data.downstream.SegmentationSet;
 import dev.percept.io.MappedFloats;
+import dev.percept.tensor.DenseHead;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 
 /**
  * Semantic segmentation (VOC, ADE20K, Cityscapes, COCO-Stuff, DAVIS): a dense linear probe on
@@ -28,22 +28,21 @@ public final class SegmentationTask {
         SegmentationSet test = SegmentationSet.read(splits.layout(), data, splits.test());
         int classes = train.classes();
         DenseProbe.Settings s = options.dense();
-        try (PointerScope scope = new PointerScope()) {
-            MappedFloats trainTokens = source.patchTokens(images(train.items()), "train");
-            MappedFloats testTokens = source.patchTokens(images(test.items()), "test");
-            int th = (int) trainTokens.shape()[1] * s.upsample();
-            int tw = (int) trainTokens.shape()[2] * s.upsample();
-            float[][] targets = new float[train.items().size()][];
-            for (int i = 0; i < targets.length; i++) {
-                LabelMaps.Map labels = train.labels(train.items().get(i));
-                float[] values = new float[labels.values().length];
-                for (int p = 0; p < values.length; p++) {
-                    values[p] = labels.values()[p];
-                }
-                targets[i] = DenseProbe.nearest(values, labels.width(), labels.height(), tw, th);
+        MappedFloats trainTokens = source.patchTokens(images(train.items()), "train");
+        MappedFloats testTokens = source.patchTokens(images(test.items()), "test");
+        int th = (int) trainTokens.shape()[1] * s.upsample();
+        int tw = (int) trainTokens.shape()[2] * s.upsample();
+        float[][] targets = new float[train.items().size()][];
+        for (int i = 0; i < targets.length; i++) {
+            LabelMaps.Map labels = train.labels(train.items().get(i));
+            float[] values = new float[labels.values().length];
+            for (int p = 0; p < values.length; p++) {
+                values[p] = labels.values()[p];
             }
-            DenseProbe.Head head = DenseProbe.train(trainTokens, targets, DenseProbe.Objective.CLASSES, classes, s,
-                    Progress.onStderr("segmentation probe", "epochs", s.epochs()));
+            targets[i] = DenseProbe.nearest(values, labels.width(), labels.height(), tw, th);
+        }
+        try (DenseHead head = DenseProbe.train(trainTokens, targets, DenseProbe.Objective.CLASSES, classes, s,
+                Progress.onStderr("segmentation probe", "epochs", s.epochs()))) {
             Progress progress = Progress.onStderr("segmentation test", "img", test.items().size());
             double[][] rows = new double[test.items().size()][];
             for (int i = 0; i < rows.length; i++) {

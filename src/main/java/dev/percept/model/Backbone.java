@@ -3,6 +3,7 @@ package dev.percept.model;
 import dev.percept.PerceptException;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -96,7 +97,7 @@ public final class Backbone implements AutoCloseable {
             case PATCH_TOKENS -> tokens.narrow(1, prefix, patches)
                     .reshape(batch, pixels.size(2) / vit.config().patch(), pixels.size(3) / vit.config().patch(), -1);
         };
-        return Ops.cpuFloats(out);
+        return Tensors.cpuFloats(out);
     }
 
     /** Each token centred and L2-normalised in float32, then [class token, mean of patch tokens]. */

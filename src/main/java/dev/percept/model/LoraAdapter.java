@@ -6,6 +6,7 @@ import dev.percept.io.JsonFiles;
 import dev.percept.io.StoredTensor;
 import dev.percept.io.torch.TorchFile;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ public final class LoraAdapter {
                         + a.shape()[1] + "] in the adapter but [" + w.size(0) + ", " + w.size(1) + "] in the model");
             }
             try (PointerScope scope = new PointerScope()) {
-                Ops.addProduct(w, Ops.floats(b.toFloats(), b.shape()), Ops.floats(a.toFloats(), a.shape()), scale);
+                Ops.addProduct(w, Tensors.floats(b.toFloats(), b.shape()), Tensors.floats(a.toFloats(), a.shape()), scale);
             }
         }
     }

@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.Tensor;
  * scale * B(A(dropout(x)))}. {@code a} [r, in] and {@code b} [out, r] are float32 parameters;
  * each forward casts them to the activations' precision, so their gradients stay in float32.
  */
-public record LoraBranch(Tensor a, Tensor b, double scale, double dropout) {
+record LoraBranch(Tensor a, Tensor b, double scale, double dropout) {
     Tensor apply(Tensor x, boolean training) {
         Tensor in = training ? Ops.dropout(x, dropout) : x;
         Tensor low = Ops.linear(in, a.to(x.scalar_type()), null);

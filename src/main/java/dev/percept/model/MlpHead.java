@@ -3,12 +3,15 @@ package dev.percept.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
-import dev.percept.io.FloatArray;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
 import dev.percept.io.SafetensorsWriter;
+import dev.percept.tensor.Forward;
+import dev.percept.tensor.NativeOwner;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Parameters;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,6 +30,7 @@ public final class MlpHead implements AutoCloseable {
     public static final int DEFAULT_HIDDEN = 512;
     private static final List<String> NAMES = List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
 
+    private final NativeOwner owner = new NativeOwner();
     private final FeatureMode features;
     private final Tensor fc1Weight;
     private final Tensor fc1Bias;
@@ -35,10 +39,10 @@ public final class MlpHead implements AutoCloseable {
 
     private MlpHead(FeatureMode features, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias) {
         this.features = features;
-        this.fc1Weight = retained(fc1Weight);
-        this.fc1Bias = retained(fc1Bias);
-        this.fc2Weight = retained(fc2Weight);
-        this.fc2Bias = retained(fc2Bias);
+        this.fc1Weight = owner.keep(fc1Weight);
+        this.fc1Bias = owner.keep(fc1Bias);
+        this.fc2Weight = owner.keep(fc2Weight);
+        this.fc2Bias = owner.keep(fc2Bias);
     }
 
     /**
@@ -48,8 +52,8 @@ public final class MlpHead implements AutoCloseable {
     public static MlpHead initial(FeatureMode features, int dim, int hidden) {
         double b1 = 1 / Math.sqrt(dim);
         double b2 = 1 / Math.sqrt(hidden);
-        return new MlpHead(features, Ops.parameter(Ops.uniform(-b1, b1, hidden, dim)), Ops.parameter(Ops.uniform(-b1, b1, hidden)),
-                Ops.parameter(Ops.uniform(-b2, b2, dim, hidden)), Ops.parameter(Ops.uniform(-b2, b2, dim)));
+        return new MlpHead(features, Tensors.parameter(Tensors.uniform(-b1, b1, hidden, dim)), Tensors.parameter(Tensors.uniform(-b1, b1, hidden)),
+                Tensors.parameter(Tensors.uniform(-b2, b2, dim, hidden)), Tensors.parameter(Tensors.uniform(-b2, b2, dim)));
     }
 
     /** Reads a head folder; every missing or mis-shaped tensor is an error naming the file. */
@@ -79,18 +83,13 @@ public final class MlpHead implements AutoCloseable {
                 throw new PerceptException(weightsFile + ": " + name + " is " + Arrays.toString(s.shape())
                         + ", expected " + Arrays.toString(shapes[i]) + " from " + configFile);
             }
-            t[i] = Ops.floats(s.toFloats(), shapes[i]);
+            t[i] = Tensors.floats(s.toFloats(), shapes[i]);
         }
         return new MlpHead(FeatureMode.parse(config.get("features").asText()), t[0], t[1], t[2], t[3]);
     }
 
     public void write(Path folder) {
-        Map<String, FloatArray> tensors = new LinkedHashMap<>();
-        List<Tensor> params = parameters();
-        for (int i = 0; i < NAMES.size(); i++) {
-            tensors.put(NAMES.get(i), Ops.floatArray(params.get(i)));
-        }
-        SafetensorsWriter.write(folder.resolve("head.safetensors"), tensors, Map.of("format", "pt"));
+        SafetensorsWriter.write(folder.resolve("head.safetensors"), parameters().values(), Map.of("format", "pt"));
         ObjectNode config = JsonFiles.mapper().createObjectNode();
         config.put("type", "mlp");
         config.put("features", features.cliName());
@@ -116,23 +115,26 @@ public final class MlpHead implements AutoCloseable {
         return Ops.linear(hidden, fc2Weight, fc2Bias).add_(x);
     }
 
+    /**
+     * The head's forward on {@code n} feature rows of its input width (row-major), for a
+     * training-step kernel.
+     */
+    public Forward forward(float[] rows, long n) {
+        return () -> apply(Tensors.floats(rows, n, inFeatures()));
+    }
+
     /** The weights in file order: fc1.weight, fc1.bias, fc2.weight, fc2.bias. */
-    public List<Tensor> parameters() {
-        return List.of(fc1Weight, fc1Bias, fc2Weight, fc2Bias);
-    }
-
-    /** Tensor names matching {@link #parameters()}. */
-    public static List<String> names() {
-        return NAMES;
-    }
-
-    private static Tensor retained(Tensor t) {
-        t.retainReference(); // outlives the scope it was made in
-        return t;
+    public Parameters parameters() {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        List<Tensor> tensors = List.of(fc1Weight, fc1Bias, fc2Weight, fc2Bias);
+        for (int i = 0; i < NAMES.size(); i++) {
+            named.put(NAMES.get(i), tensors.get(i));
+        }
+        return Parameters.of(named);
     }
 
     @Override
     public void close() {
-        parameters().forEach(Tensor::releaseReference);
+        owner.close();
     }
 }

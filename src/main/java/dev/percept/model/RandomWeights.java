@@ -2,7 +2,7 @@ package dev.percept.model;
 
 import dev.percept.model.VitConfig.FeedForward;
 import dev.percept.model.VitConfig.Part;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +24,7 @@ public final class RandomWeights {
 
     /** Canonical name to float32 CPU tensor. */
     public static Map<String, Tensor> of(VitConfig c, long seed) {
-        Ops.seed(seed);
+        Tensors.seed(seed);
         long d = c.hidden();
         long mlp = c.mlpHidden();
         Map<String, Tensor> w = new LinkedHashMap<>();
@@ -71,11 +71,11 @@ public final class RandomWeights {
     }
 
     private static void layerNorm(Map<String, Tensor> w, String prefix, long d) {
-        w.put(prefix + ".weight", Ops.normal(1.0, 0.02, d));
+        w.put(prefix + ".weight", Tensors.normal(1.0, 0.02, d));
         w.put(prefix + ".bias", normal(0.02, d));
     }
 
     private static Tensor normal(double std, long... shape) {
-        return Ops.normal(0, std, shape);
+        return Tensors.normal(0, std, shape);
     }
 }

@@ -1,6 +1,7 @@
 package dev.percept.model;
 
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -51,7 +52,7 @@ record Rope(Tensor sin, Tensor cos) {
             }
         }
         long[] shape = {gh * gw, width};
-        return new Rope(Ops.floats(sin, shape).to(device, ScalarType.Float), Ops.floats(cos, shape).to(device, ScalarType.Float));
+        return new Rope(Tensors.floats(sin, shape).to(device, ScalarType.Float), Tensors.floats(cos, shape).to(device, ScalarType.Float));
     }
 
     /**

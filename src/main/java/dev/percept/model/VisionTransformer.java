@@ -7,10 +7,12 @@ import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
 import dev.percept.model.VitConfig.Rotary;
 import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.NativeOwner;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Parameters;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +46,7 @@ public final class VisionTransformer implements AutoCloseable {
     private final List<Block> blocks;
     private final LayerNorm norm;
     private final Linear head;
-    private final List<Tensor> owned = new ArrayList<>();
+    private final NativeOwner owner = new NativeOwner();
     /** The weights by canonical name, as held (for training every weight, and saving them). */
     private final Map<String, Tensor> named = new LinkedHashMap<>();
     private static final List<String> PLAIN_PROJECTIONS = List.of("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2");
@@ -60,13 +62,13 @@ public final class VisionTransformer implements AutoCloseable {
      */
     public VisionTransformer(VitConfig config, Map<String, Tensor> weights, Precision precision, ComputeDevice where) {
         this.config = config;
-        this.device = where.torchDevice().retainReference(); // outlives any scope open now
+        this.device = owner.keep(where.torchDevice());
         this.dtype = precision.resolve(where).scalarType();
         Map<String, Tensor> w = new HashMap<>(weights);
         if (config.positions() instanceof Rotary r) {
             // The hub checkpoints store the periods they were trained with; others derive them.
             Tensor stored = w.remove("rope.periods");
-            this.ropePeriods = stored == null ? Rope.periods(r.theta(), config.headDim()) : Ops.toFloats(stored);
+            this.ropePeriods = stored == null ? Rope.periods(r.theta(), config.headDim()) : Tensors.toFloats(stored);
             if (stored != null) {
                 stored.close();
             }
@@ -128,18 +130,30 @@ public final class VisionTransformer implements AutoCloseable {
      * Every weight by canonical (timm) name, made trainable: each records gradients from now on.
      * For training a model from scratch (the stand-in's pretraining); alignment uses LoRA instead.
      */
-    public Map<String, Tensor> trainAllWeights() {
+    public Parameters trainAllWeights() {
         named.values().forEach(t -> t.requires_grad_(true));
-        return Collections.unmodifiableMap(named);
+        return Parameters.of(named);
     }
 
-    /** Attaches a trainable LoRA branch to one projection (see {@link #adaptableModules}). */
-    public void attachLora(String module, LoraBranch branch) {
+    /**
+     * Attaches a new trainable LoRA branch of rank {@code rank} to one projection (see {@link
+     * #adaptableModules}), initialised as PEFT does: A from kaiming_uniform(a = sqrt 5), i.e.
+     * U(-1/sqrt(in), 1/sqrt(in)), drawn from libtorch's default generator, and B zero, so the
+     * model starts unchanged. The model owns the branch; returns its {@code <module>.lora_A.weight}
+     * and {@code <module>.lora_B.weight}.
+     */
+    public Parameters attachLora(String module, int rank, double scale, double dropout) {
         Linear target = linearNamed(module);
-        if (target.weight.size(0) != branch.b().size(0) || target.weight.size(1) != branch.a().size(1)) {
-            throw new IllegalArgumentException("LoRA branch does not fit " + module);
-        }
-        target.lora = branch;
+        long out = target.weight.size(0);
+        long in = target.weight.size(1);
+        double bound = 1 / Math.sqrt(in);
+        Tensor a = owner.keep(Tensors.parameter(Tensors.uniform(-bound, bound, rank, in)));
+        Tensor b = owner.keep(Tensors.parameter(Tensors.zeros(out, rank)));
+        target.lora = new LoraBranch(a, b, scale, dropout);
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        named.put(module + ".lora_A.weight", a);
+        named.put(module + ".lora_B.weight", b);
+        return Parameters.of(named);
     }
 
     /** Training mode switches LoRA dropout on; the frozen weights never change. */
@@ -256,9 +270,7 @@ public final class VisionTransformer implements AutoCloseable {
 
     @Override
     public void close() {
-        owned.forEach(Tensor::releaseReference);
-        owned.clear();
-        device.releaseReference();
+        owner.close();
     }
 
     // ---- weights ----
@@ -274,9 +286,7 @@ public final class VisionTransformer implements AutoCloseable {
         }
         Tensor t = source.to(device, type).contiguous();
         source.close(); // drops only this handle; t keeps the storage if no copy was needed
-        // Our own reference: a PointerScope open around construction must not free the weights.
-        t.retainReference();
-        owned.add(t);
+        owner.keep(t); // a PointerScope open around construction must not free the weights
         named.put(name, t);
         return t;
     }

@@ -3,22 +3,28 @@ package dev.percept.pretrain;
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.data.LabeledImages;
+import dev.percept.eval.KnnVote;
 import dev.percept.image.ImageDecoder;
 import dev.percept.image.Normalization;
 import dev.percept.image.Preprocessing;
 import dev.percept.image.ResampleFilter;
 import dev.percept.image.RgbImage;
 import dev.percept.model.Backbone;
+import dev.percept.model.Ensemble;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
 import dev.percept.model.InputSpec;
+import dev.percept.model.Member;
 import dev.percept.model.ModelLoader;
 import dev.percept.model.RandomWeights;
 import dev.percept.model.VitConfig;
 import dev.percept.tensor.Adam;
 import dev.percept.tensor.ComputeDevice;
-import dev.percept.tensor.Ops;
-import dev.percept.tensor.ProbeOps;
+import dev.percept.tensor.CosineTopK;
+import dev.percept.tensor.LinearClassifier;
+import dev.percept.tensor.Parameters;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import dev.percept.tensor.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,9 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Pretrains the stand-in from scratch so that, like the paper's pretrained backbones, its
@@ -91,43 +94,16 @@ public final class Pretrainer {
         Preprocessing prep = input.squash();
         SplittableRandom init = new SplittableRandom(o.seed());
         try (Backbone model = ModelLoader.fromWeights("standin", config, RandomWeights.of(config, init.nextLong()), input,
-                Precision.FP32, ComputeDevice.CPU);
-                PointerScope outer = new PointerScope()) {
-            Map<String, Tensor> weights = model.transformer().trainAllWeights();
-            Ops.seed(init.nextLong());
-            Tensor[] head = classifier(config.hidden(), train.classes().size());
-            List<Tensor> params = new ArrayList<>(weights.values());
-            params.addAll(List.of(head));
-            long count = weights.values().stream().mapToLong(Tensor::numel).sum();
+                Precision.FP32, ComputeDevice.CPU)) {
+            Parameters weights = model.transformer().trainAllWeights();
+            long count = weights.count();
             log.printf(Locale.ROOT, "pretraining the stand-in (%d parameters) on %d images of %d categories, %d steps%n",
                     count, images.size(), train.classes().size(), o.steps());
-            List<List<Integer>> byClass = indicesByClass(train);
-            Progress progress = Progress.onStderr("pretrain", "steps", o.steps());
-            double loss = Double.NaN;
-            List<String> names = new ArrayList<>(weights.keySet());
-            names.addAll(List.of("classifier.weight", "classifier.bias"));
-            Path checkpoint = o.out().resolve(CHECKPOINT);
-            try (Adam adam = new Adam(params, 0.9, 0.999, 0)) {
-                int first = resumeFrom(checkpoint, o, names, params, adam);
-                progress.advance(first);
-                long saved = System.nanoTime();
-                for (int step = first; step < o.steps(); step++) {
-                    SplittableRandom random = new SplittableRandom(o.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
-                    loss = step(model, head, images, byClass, prep, o, random);
-                    if (!Double.isFinite(loss)) {
-                        throw new PerceptException("pretraining diverged at step " + (step + 1) + " (loss " + loss
-                                + "); lower --lr");
-                    }
-                    adam.step(learningRate(o, step));
-                    progress.note(String.format(Locale.ROOT, "loss %.4f", loss));
-                    progress.advance(1);
-                    if (step + 1 < o.steps() && System.nanoTime() - saved >= o.checkpointSeconds() * 1e9) {
-                        Map<String, String> counters = o.recipe();
-                        counters.put("step", Integer.toString(step + 1));
-                        TrainingCheckpoint.save(checkpoint, names, params, adam, counters);
-                        saved = System.nanoTime();
-                    }
-                }
+            Tensors.seed(init.nextLong());
+            double loss;
+            try (LinearClassifier head = new LinearClassifier(config.hidden(), train.classes().size());
+                    Adam adam = new Adam(Parameters.concat(List.of(weights, head.parameters())), 0.9, 0.999, 0)) {
+                loss = train(model, head, adam, images, indicesByClass(train), prep, o);
             }
             double accuracy = val == null ? Double.NaN : knnAccuracy(model, prep, images, train.labels(), val);
             if (val != null) {
@@ -137,17 +113,45 @@ public final class Pretrainer {
             provenance.put("pretrained_by", "percept pretrain");
             provenance.putAll(o.recipe());
             StandIn.write(o.out(), weights, provenance);
-            deleteCheckpoint(checkpoint);
+            deleteCheckpoint(o.out().resolve(CHECKPOINT));
             log.printf(Locale.ROOT, "final loss %.4f; wrote %s%n", loss, o.out());
             return new Result(loss, accuracy, count);
         }
+    }
+
+    /** Runs the steps (from a checkpoint with --resume), saving one every --checkpoint-seconds; returns the last loss. */
+    private static double train(Backbone model, LinearClassifier head, Adam adam, List<RgbImage> images,
+            List<List<Integer>> byClass, Preprocessing prep, Options o) {
+        Progress progress = Progress.onStderr("pretrain", "steps", o.steps());
+        Path checkpoint = o.out().resolve(CHECKPOINT);
+        int first = resumeFrom(checkpoint, o, adam);
+        progress.advance(first);
+        double loss = Double.NaN;
+        long saved = System.nanoTime();
+        for (int step = first; step < o.steps(); step++) {
+            SplittableRandom random = new SplittableRandom(o.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
+            loss = step(model, head, images, byClass, prep, o, random);
+            if (!Double.isFinite(loss)) {
+                throw new PerceptException("pretraining diverged at step " + (step + 1) + " (loss " + loss + "); lower --lr");
+            }
+            adam.step(learningRate(o, step));
+            progress.note(String.format(Locale.ROOT, "loss %.4f", loss));
+            progress.advance(1);
+            if (step + 1 < o.steps() && System.nanoTime() - saved >= o.checkpointSeconds() * 1e9) {
+                Map<String, String> counters = o.recipe();
+                counters.put("step", Integer.toString(step + 1));
+                TrainingCheckpoint.save(checkpoint, adam, counters);
+                saved = System.nanoTime();
+            }
+        }
+        return loss;
     }
 
     /**
      * The step to start from: 0 for a new job, else the step an interrupted one saved (its weights
      * and moments restored). A checkpoint is only continued with --resume and the same recipe.
      */
-    private static int resumeFrom(Path checkpoint, Options o, List<String> names, List<Tensor> params, Adam adam) {
+    private static int resumeFrom(Path checkpoint, Options o, Adam adam) {
         if (!Files.isRegularFile(checkpoint)) {
             if (o.resume()) {
                 throw new PerceptException("nothing to resume: " + checkpoint + " does not exist");
@@ -158,7 +162,7 @@ public final class Pretrainer {
             throw new PerceptException(o.out() + " holds an unfinished pretraining (" + CHECKPOINT + "); pass --resume "
                     + "to continue it, or choose another --out");
         }
-        Map<String, String> saved = TrainingCheckpoint.load(checkpoint, names, params, adam);
+        Map<String, String> saved = TrainingCheckpoint.load(checkpoint, adam);
         for (Map.Entry<String, String> e : o.recipe().entrySet()) {
             if (!e.getValue().equals(saved.get(e.getKey()))) {
                 throw new PerceptException("--resume continues with the checkpoint's settings, but " + e.getKey() + " was "
@@ -185,15 +189,7 @@ public final class Pretrainer {
         return o.lr() * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 
-    /** A linear classifier over the categories, trained with the ViT and then dropped. */
-    private static Tensor[] classifier(int width, int classes) {
-        double bound = 1 / Math.sqrt(width);
-        return new Tensor[] {
-            Ops.parameter(Ops.uniform(-bound, bound, classes, width)), Ops.parameter(Ops.uniform(-bound, bound, classes))
-        };
-    }
-
-    private static double step(Backbone model, Tensor[] head, List<RgbImage> images, List<List<Integer>> byClass,
+    private static double step(Backbone model, LinearClassifier head, List<RgbImage> images, List<List<Integer>> byClass,
             Preprocessing prep, Options o, SplittableRandom random) {
         int n = byClass.size() * o.perClass();
         int size = 3 * prep.height() * prep.width();
@@ -208,15 +204,8 @@ public final class Pretrainer {
                 labels[slot++] = c;
             }
         }
-        try (PointerScope scope = new PointerScope()) {
-            Tensor features = model.features(Ops.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS_NORMED);
-            Tensor loss = ProbeOps.crossEntropy(Ops.linear(features, head[0], head[1]), ProbeOps.longs(labels), -100);
-            double value = Ops.scalar(loss);
-            if (Double.isFinite(value)) {
-                Ops.backward(loss);
-            }
-            return value;
-        }
+        return head.backward(new Ensemble(List.of(new Member(model, prep, FeatureMode.CLS_NORMED))).forward(Map.of(prep, pixels), n),
+                labels);
     }
 
     /** Share of validation images whose 10 nearest training images (cosine, cls) mostly share their category. */
@@ -226,19 +215,12 @@ public final class Pretrainer {
         float[] queries = embed(model, prep, decode(val.images(), "decode val"));
         int dim = keys.length / train.size();
         int k = Math.min(10, train.size());
-        Ops.TopK top = Ops.cosineTopK(queries, keys, dim, k);
+        CosineTopK.Neighbours top = CosineTopK.search(queries, keys, dim, k);
         int classes = 1 + Arrays.stream(trainLabels).max().orElse(0);
+        int[] predicted = KnnVote.counted(KnnVote.Ties.LOWEST_CLASS).classify(top, trainLabels, classes);
         int correct = 0;
         for (int q = 0; q < val.size(); q++) {
-            int[] votes = new int[classes];
-            for (int j = 0; j < k; j++) {
-                votes[trainLabels[top.indices()[q * k + j]]]++;
-            }
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                best = votes[c] > votes[best] ? c : best;
-            }
-            correct += best == val.labels()[q] ? 1 : 0;
+            correct += predicted[q] == val.labels()[q] ? 1 : 0;
         }
         return correct / (double) val.size();
     }
@@ -247,6 +229,7 @@ public final class Pretrainer {
         int size = 3 * prep.height() * prep.width();
         int dim = model.config().hidden();
         float[] out = new float[images.size() * dim];
+        Ensemble cls = new Ensemble(List.of(new Member(model, prep, FeatureMode.CLS)));
         int batch = 64;
         for (int start = 0; start < images.size(); start += batch) {
             int n = Math.min(batch, images.size() - start);
@@ -254,10 +237,8 @@ public final class Pretrainer {
             for (int i = 0; i < n; i++) {
                 prep.toChw(images.get(start + i), pixels, i * size);
             }
-            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                float[] rows = Ops.toFloats(model.features(Ops.floats(pixels, n, 3, prep.height(), prep.width()), FeatureMode.CLS));
-                System.arraycopy(rows, 0, out, start * dim, rows.length);
-            }
+            float[] rows = cls.embed(Map.of(prep, pixels), n, FeatureNorm.NONE);
+            System.arraycopy(rows, 0, out, start * dim, rows.length);
         }
         return out;
     }

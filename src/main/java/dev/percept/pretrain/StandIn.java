@@ -8,12 +8,11 @@ import dev.percept.io.JsonFiles;
 import dev.percept.io.SafetensorsDtype;
 import dev.percept.io.SafetensorsWriter;
 import dev.percept.model.VitConfig;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Parameters;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The pretrained stand-in for the paper's backbones: a DINO-style ViT (timm layout, exact GELU,
@@ -39,9 +38,8 @@ public final class StandIn {
      * Writes {@code config.json} (timm's), {@code preprocessor_config.json} (64 px, bicubic, no
      * crop) and {@code model.safetensors} (F16: half the bytes, and the loader widens it back).
      */
-    static void write(Path folder, Map<String, Tensor> weights, Map<String, String> provenance) {
-        Map<String, FloatArray> tensors = new LinkedHashMap<>();
-        weights.forEach((name, t) -> tensors.put(name, Ops.floatArray(t)));
+    static void write(Path folder, Parameters weights, Map<String, String> provenance) {
+        Map<String, FloatArray> tensors = weights.values();
         Map<String, String> meta = new LinkedHashMap<>(provenance);
         meta.put("format", "pt");
         SafetensorsWriter.write(folder.resolve("model.safetensors"), tensors, meta, SafetensorsDtype.F16);

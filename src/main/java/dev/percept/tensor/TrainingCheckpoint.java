@@ -21,20 +21,25 @@ public final class TrainingCheckpoint {
 
     private TrainingCheckpoint() {}
 
-    public static void save(Path file, List<String> names, List<Tensor> params, Adam adam, Map<String, String> counters) {
+    /** Saves the parameters {@code adam} updates, its moments, and {@code counters}. */
+    public static void save(Path file, Adam adam, Map<String, String> counters) {
+        List<String> names = adam.parameters().names();
+        List<Tensor> params = adam.parameters().tensors();
         Map<String, FloatArray> tensors = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            tensors.put(names.get(i), Ops.floatArray(params.get(i)));
-            tensors.put("adam.m." + names.get(i), Ops.floatArray(adam.firstMoments().get(i)));
-            tensors.put("adam.v." + names.get(i), Ops.floatArray(adam.secondMoments().get(i)));
+            tensors.put(names.get(i), Tensors.floatArray(params.get(i)));
+            tensors.put("adam.m." + names.get(i), Tensors.floatArray(adam.firstMoments().get(i)));
+            tensors.put("adam.v." + names.get(i), Tensors.floatArray(adam.secondMoments().get(i)));
         }
         Map<String, String> meta = new LinkedHashMap<>(counters);
         meta.put(ADAM_STEPS, Long.toString(adam.steps()));
         SafetensorsWriter.write(file, tensors, meta);
     }
 
-    /** Restores parameters and moments in place from {@code file}; returns the counters saved with them. */
-    public static Map<String, String> load(Path file, List<String> names, List<Tensor> params, Adam adam) {
+    /** Restores the parameters {@code adam} updates and its moments in place from {@code file}; returns the counters saved with them. */
+    public static Map<String, String> load(Path file, Adam adam) {
+        List<String> names = adam.parameters().names();
+        List<Tensor> params = adam.parameters().tensors();
         Safetensors st = Safetensors.read(file);
         for (int i = 0; i < names.size(); i++) {
             copy(st, names.get(i), params.get(i));
@@ -60,6 +65,6 @@ public final class TrainingCheckpoint {
             throw new PerceptException(st.file() + ": " + name + " has " + t.elementCount() + " values, the model needs "
                     + target.numel());
         }
-        Ops.copyInto(target, t.toFloats());
+        Tensors.copyInto(target, t.toFloats());
     }
 }

@@ -4,18 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.percept.io.FloatArray;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.Safetensors;
 import dev.percept.model.Backbone;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.ModelLoader;
+import dev.percept.tensor.Adam;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Adam;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.HingeStep;
+import dev.percept.tensor.Parameters;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class LoraStepParityTest {
     private static final Path FIXTURE = Path.of("src/test/resources/lora_step");
-    private static final double TOLERANCE = 1e-4;
+    /** float32 against float64, about twice to four times what was measured: loss 5.4e-8, gradients 1.2e-8. */
+    private static final double LOSS_TOLERANCE = 1e-7;
+    private static final double GRADIENT_TOLERANCE = 5e-8;
+    /** Measured 2.7e-7: Adam's first step divides by sqrt(v) + eps, which magnifies float32 rounding of tiny gradients. */
+    private static final double ADAM_TOLERANCE = 5e-7;
 
     @Test
     void lossGradientsAndAdamStepMatchPyTorch() {
@@ -37,38 +45,37 @@ class LoraStepParityTest {
         LoraSpec spec = new LoraSpec(c.get("rank").asInt(), c.get("alpha").asDouble(), 0, List.of("qkv"));
         try (Backbone model = ModelLoader.load(Path.of("src/test/resources/parity/dino_timm/model"), null,
                 Precision.FP32, ComputeDevice.CPU);
-                PointerScope scope = new PointerScope();
-                LoraWeights lora = LoraWeights.attach(model.transformer(), spec)) {
-            List<Tensor> params = lora.parameters();
-            List<String> modules = lora.names().stream()
+                PointerScope scope = new PointerScope()) {
+            Parameters params = LoraWeights.attach(model.transformer(), spec).parameters();
+            List<String> names = params.names();
+            List<String> modules = names.stream()
                     .map(n -> n.substring(LoraWeights.PEFT_PREFIX.length()).replace(".weight", "")).toList();
-            for (int i = 0; i < params.size(); i++) {
-                Ops.copyInto(params.get(i), fx.tensor(modules.get(i) + ".init").toFloats());
+            for (int i = 0; i < names.size(); i++) {
+                params.set(names.get(i), fx.tensor(modules.get(i) + ".init").toFloats());
             }
             model.transformer().setTraining(true);
             float[] pixels = fx.tensor("pixels").toFloats();
             float[] targets = fx.tensor("targets").toFloats();
-            Tensor features = model.features(Ops.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
-            Tensor loss = HingeLoss.of(features, targets, c.get("margin").asDouble());
-            assertEquals(c.get("loss").asDouble(), Ops.scalar(loss), TOLERANCE, "loss");
-            Ops.backward(loss);
+            Tensor features = model.features(Tensors.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
+            Tensor loss = HingeStep.loss(features, targets, c.get("margin").asDouble());
+            assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), LOSS_TOLERANCE, "loss");
+            loss.backward();
 
             double worst = 0;
-            for (int i = 0; i < params.size(); i++) {
-                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".grad").toFloats(),
-                        Ops.toFloats(params.get(i).grad())));
+            for (int i = 0; i < names.size(); i++) {
+                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".grad").toFloats(), params.gradient(names.get(i))));
             }
-            assertTrue(worst < TOLERANCE, "worst gradient error " + worst);
+            assertTrue(worst < GRADIENT_TOLERANCE, "worst gradient error " + worst);
 
             try (Adam adam = new Adam(params, c.get("betas").get(0).asDouble(), c.get("betas").get(1).asDouble(), 0)) {
                 adam.step(c.get("lr").asDouble());
             }
             worst = 0;
-            for (int i = 0; i < params.size(); i++) {
-                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".after_adam").toFloats(),
-                        Ops.toFloats(params.get(i))));
+            Map<String, FloatArray> after = params.values();
+            for (int i = 0; i < names.size(); i++) {
+                worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".after_adam").toFloats(), after.get(names.get(i)).data()));
             }
-            assertTrue(worst < TOLERANCE, "worst error after the Adam step " + worst);
+            assertTrue(worst < ADAM_TOLERANCE, "worst error after the Adam step " + worst);
         }
     }
 

@@ -8,16 +8,16 @@ import dev.percept.console.Progress;
 import dev.percept.io.FloatArray;
 import dev.percept.io.MappedFloats;
 import dev.percept.io.Npy;
-import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
+import dev.percept.tensor.CosineTopK;
+import dev.percept.tensor.DenseHead;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.FeatureMatrix;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each probe learns a problem it must solve, and kNN weighs votes as DINO does. */
 class ProbesTest {
@@ -27,7 +27,7 @@ class ProbesTest {
     }
 
     /** Gaussian clusters around random centres: row i belongs to class labels[i]. */
-    private static Tensor clusters(int[] labels, int dim, long seed) {
+    private static FeatureMatrix clusters(int[] labels, int dim, long seed) {
         Random centres = new Random(99);
         float[][] c = new float[5][dim];
         for (float[] row : c) {
@@ -42,7 +42,7 @@ class ProbesTest {
                 data[i * dim + j] = c[labels[i]][j] + (float) r.nextGaussian();
             }
         }
-        return Ops.floats(data, labels.length, dim);
+        return FeatureMatrix.of(data, labels.length, dim);
     }
 
     private static int[] labels(int n, int classes) {
@@ -59,38 +59,38 @@ class ProbesTest {
 
     @Test
     void knnVotesAreWeightedByExpSimilarityOverTemperature() {
-        try (PointerScope scope = new PointerScope()) {
-            Tensor train = Ops.floats(new float[] {0.5f, 0.866f, 0.5f, -0.866f, 0.9f, 0.436f}, 3, 2);
-            Tensor query = Ops.floats(new float[] {2, 0}, 1, 2);
+        try (FeatureMatrix train = FeatureMatrix.of(new float[] {0.5f, 0.866f, 0.5f, -0.866f, 0.9f, 0.436f}, 3, 2);
+                FeatureMatrix query = FeatureMatrix.of(new float[] {2, 0}, 1, 2)) {
             int[] labels = {0, 0, 1};
             // T 0.07: one neighbour at cos 0.9 outweighs two at 0.5 (e^12.9 > 2 e^7.1); T 10: two votes win.
             assertEquals(1, KnnClassifier.classify(train, labels, 2, query, 3, 0.07).predicted()[0]);
             assertEquals(0, KnnClassifier.classify(train, labels, 2, query, 3, 10).predicted()[0]);
-            NearestNeighbours.Result nn = NearestNeighbours.search(query, train, 2);
-            assertEquals(2, nn.indices()[0][0]);
-            assertEquals(0.9, nn.similarities()[0][0], 1e-3);
+            CosineTopK.Neighbours nn = CosineTopK.search(query, train, 2);
+            assertEquals(2, nn.index(0, 0));
+            assertEquals(0.9, nn.similarity(0, 0), 1e-3);
         }
     }
 
     @Test
     void knnSeparatesClusters() {
-        try (PointerScope scope = new PointerScope()) {
-            int[] yTrain = labels(150, 5);
-            int[] yTest = labels(50, 5);
-            int[] p = KnnClassifier.classify(clusters(yTrain, 16, 1), yTrain, 5, clusters(yTest, 16, 2), 20, 0.07).predicted();
+        int[] yTrain = labels(150, 5);
+        int[] yTest = labels(50, 5);
+        try (FeatureMatrix train = clusters(yTrain, 16, 1); FeatureMatrix test = clusters(yTest, 16, 2)) {
+            int[] p = KnnClassifier.classify(train, yTrain, 5, test, 20, 0.07).predicted();
             assertTrue(accuracy(p, yTest) > 0.9, "accuracy " + accuracy(p, yTest));
         }
     }
 
     @Test
     void linearProbeSeparatesClustersAndReportsItsSweep() {
-        try (PointerScope scope = new PointerScope()) {
-            int[] yTrain = labels(200, 5);
-            int[] yVal = labels(50, 5);
-            int[] yTest = labels(50, 5);
+        int[] yTrain = labels(200, 5);
+        int[] yVal = labels(50, 5);
+        int[] yTest = labels(50, 5);
+        try (FeatureMatrix train = clusters(yTrain, 16, 1);
+                FeatureMatrix val = clusters(yVal, 16, 2);
+                FeatureMatrix test = clusters(yTest, 16, 3)) {
             LinearProbe.Settings s = new LinearProbe.Settings(List.of(1e-2, 1e-1), List.of(0.0, 1e-3), 30, 3, 32, 4);
-            LinearProbe.Result r = LinearProbe.train(clusters(yTrain, 16, 1), yTrain, clusters(yVal, 16, 2), yVal,
-                    clusters(yTest, 16, 3), 5, s, Progress.silent());
+            LinearProbe.Result r = LinearProbe.train(train, yTrain, val, yVal, test, 5, s, Progress.silent());
             assertTrue(accuracy(r.predicted(), yTest) > 0.9, "accuracy " + accuracy(r.predicted(), yTest));
             assertEquals(4, r.sweep().size());
             assertTrue(r.chosen().valAccuracy() > 0.9);
@@ -100,7 +100,7 @@ class ProbesTest {
 
     @Test
     void ridgeRegressionRecoversALinearCount() {
-        try (PointerScope scope = new PointerScope()) {
+        {
             Random r = new Random(3);
             int n = 300;
             int d = 8;
@@ -112,12 +112,15 @@ class ProbesTest {
                 }
                 y[i] = 10 + 2 * x[i * d] - x[i * d + 1] + 0.01 * r.nextGaussian();
             }
-            Tensor all = Ops.floats(x, n, d);
             double[] yTrain = java.util.Arrays.copyOfRange(y, 0, 200);
             double[] yVal = java.util.Arrays.copyOfRange(y, 200, 250);
             double[] yTest = java.util.Arrays.copyOfRange(y, 250, 300);
-            RidgeRegression.Result res = RidgeRegression.fit(all.narrow(0, 0, 200), yTrain, all.narrow(0, 200, 50), yVal,
-                    all.narrow(0, 250, 50), RidgeRegression.DEFAULT_PENALTIES);
+            RidgeRegression.Result res;
+            try (FeatureMatrix train = FeatureMatrix.of(java.util.Arrays.copyOfRange(x, 0, 200 * d), 200, d);
+                    FeatureMatrix val = FeatureMatrix.of(java.util.Arrays.copyOfRange(x, 200 * d, 250 * d), 50, d);
+                    FeatureMatrix test = FeatureMatrix.of(java.util.Arrays.copyOfRange(x, 250 * d, 300 * d), 50, d)) {
+                res = RidgeRegression.fit(train, yTrain, val, yVal, test, RidgeRegression.DEFAULT_PENALTIES);
+            }
             double mae = CountingMetrics.metrics(res.predicted(), yTest).get(0).value();
             assertTrue(mae < 0.05, "MAE " + mae);
             assertEquals(1e-4, res.penalty());
@@ -164,14 +167,14 @@ class ProbesTest {
                 p[k] = r.nextInt(3);
             }
         }
-        try (PointerScope scope = new PointerScope()) {
+        {
             MappedFloats t = tokens(patches, true, r);
             float[][] targets = new float[24][];
             for (int i = 0; i < 24; i++) {
                 targets[i] = expand(patches[i], 8);
                 targets[i][0] = 255; // ignored
             }
-            DenseProbe.Head head = DenseProbe.train(t, targets, DenseProbe.Objective.CLASSES, 3,
+            DenseHead head = DenseProbe.train(t, targets, DenseProbe.Objective.CLASSES, 3,
                     new DenseProbe.Settings(60, 5e-2, 8, 4, 1), Progress.silent());
             double[][] rows = new double[24][];
             for (int i = 0; i < 24; i++) {
@@ -183,6 +186,7 @@ class ProbesTest {
                 int[] predicted = head.classes(t, i, 8, 8);
                 rows[i] = SegmentationMetrics.imageCounts(predicted, labels, 3);
             }
+            head.close();
             double pixelAccuracy = SegmentationMetrics.metrics(rows, 3).get(1).value();
             assertTrue(pixelAccuracy > 0.8, "pixel accuracy " + pixelAccuracy);
         }
@@ -197,16 +201,18 @@ class ProbesTest {
                 p[k] = (float) (r.nextDouble() * 2);
             }
         }
-        try (PointerScope scope = new PointerScope()) {
+        {
             MappedFloats t = tokens(patches, false, r);
             float[][] targets = new float[24][];
             for (int i = 0; i < 24; i++) {
                 targets[i] = expand(patches[i], 8);
                 targets[i][5] = Float.NaN;
             }
-            DenseProbe.Head head = DenseProbe.train(t, targets, DenseProbe.Objective.LOG_DEPTH, 1,
-                    new DenseProbe.Settings(80, 5e-2, 8, 4, 1), Progress.silent());
-            float[] predicted = head.predict(t, 0, 8, 8);
+            float[] predicted;
+            try (DenseHead head = DenseProbe.train(t, targets, DenseProbe.Objective.LOG_DEPTH, 1,
+                    new DenseProbe.Settings(80, 5e-2, 8, 4, 1), Progress.silent())) {
+                predicted = head.predict(t, 0, 8, 8);
+            }
             float[] truth = expand(patches[0], 8);
             double err = 0;
             for (int k = 0; k < 64; k++) {

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.percept.cli.Main;
 import dev.percept.console.Progress;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.FeatureNorm;
-import dev.percept.embed.Member;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.Member;
 import dev.percept.embed.ModelRequest;
+import dev.percept.embed.PreprocessMode;
 import dev.percept.io.FloatArray;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.Npy;
@@ -97,7 +98,7 @@ class DreamSimParityTest {
         reference.get("images").forEach(n -> images.add(IMAGES.resolve(n.asText())));
         FloatArray expected = Npy.readFloats(FIXTURES.resolve(name + ".npy"));
 
-        List<Member> members = new ModelRequest(name, null, Precision.FP32, ComputeDevice.CPU, 0, false, null, List.of(), null)
+        List<Member> members = new ModelRequest(name, null, Precision.FP32, ComputeDevice.CPU, 0, PreprocessMode.DREAMSIM, null, List.of(), null, null)
                 .open(store);
         try (Embedder embedder = new Embedder(members, normalization, 2)) {
             assertEquals(backbones, members.size());

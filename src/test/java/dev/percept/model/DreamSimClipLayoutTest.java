@@ -9,8 +9,8 @@ import dev.percept.model.VitConfig.Activation;
 import dev.percept.model.VitConfig.Part;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ class DreamSimClipLayoutTest {
             RandomWeights.of(CONFIG, 3).forEach((key, t) -> {
                 String name = key.startsWith("norm_pre.") ? "pos_drop." + key.substring("norm_pre.".length())
                         : key.equals("head.weight") ? "proj" : key;
-                dreamsim.put(name, Ops.floatArray(key.equals("head.weight") ? t.t().contiguous() : t));
+                dreamsim.put(name, Tensors.floatArray(key.equals("head.weight") ? t.t().contiguous() : t));
             });
         }
         SafetensorsWriter.write(dir.resolve(file), dreamsim, Map.of());
@@ -67,11 +67,11 @@ class DreamSimClipLayoutTest {
             assertEquals("dreamsim-clip", loaded.layout());
             assertEquals(expected, loaded.config());
             assertEquals(FeatureMode.EMBEDDING, loaded.defaultFeatures());
-            Ops.seed(11);
-            Tensor pixels = Ops.floats(new float[2 * 3 * 32 * 32], 2, 3, 32, 32).normal_();
+            Tensors.seed(11);
+            Tensor pixels = Tensors.floats(new float[2 * 3 * 32 * 32], 2, 3, 32, 32).normal_();
             for (FeatureMode mode : new FeatureMode[] {FeatureMode.EMBEDDING, FeatureMode.CLS}) {
-                float[] a = Ops.toFloats(loaded.features(pixels, mode));
-                float[] b = Ops.toFloats(direct.features(pixels, mode));
+                float[] a = Tensors.toFloats(loaded.features(pixels, mode));
+                float[] b = Tensors.toFloats(direct.features(pixels, mode));
                 double worst = 0;
                 for (int i = 0; i < a.length; i++) {
                     worst = Math.max(worst, Math.abs(a[i] - b[i]));

@@ -11,8 +11,8 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.bytedeco.javacpp.PointerScope;
@@ -51,14 +51,14 @@ class FeaturesTest {
                 NoGradGuard noGrad = new NoGradGuard()) {
             assertEquals(FeatureMode.CLS, b.defaultFeatures());
             assertEquals(4, b.config().registers());
-            Tensor in = Ops.floats(pixels.data(), pixels.shape());
+            Tensor in = Tensors.floats(pixels.data(), pixels.shape());
             float[] cls = features(b, in, FeatureMode.CLS, 2, d);
             float[] clsNormed = features(b, in, FeatureMode.CLS_NORMED, 2, d);
             float[] mean = features(b, in, FeatureMode.PATCH_MEAN, 2, d);
             float[] clsPatch = features(b, in, FeatureMode.CLS_PATCH, 2, 2 * d);
             Tensor grid = b.features(in, FeatureMode.PATCH_TOKENS);
             assertArrayEquals(new long[] {2, rows, cols, d}, grid.sizes().vec().get());
-            float[] gridValues = Ops.toFloats(grid);
+            float[] gridValues = Tensors.toFloats(grid);
             for (int img = 0; img < 2; img++) {
                 int t0 = img * (prefix + patches) * d;
                 for (int c = 0; c < d; c++) {
@@ -91,10 +91,10 @@ class FeaturesTest {
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             assertEquals(Precision.BF16, bf16.precision());
-            Tensor in = Ops.floats(pixels.data(), pixels.shape());
+            Tensor in = Tensors.floats(pixels.data(), pixels.shape());
             for (FeatureMode mode : new FeatureMode[] {fp32.defaultFeatures(), FeatureMode.CLS_PATCH}) {
-                float[] a = Ops.toFloats(fp32.features(in, mode));
-                float[] b = Ops.toFloats(bf16.features(in, mode));
+                float[] a = Tensors.toFloats(fp32.features(in, mode));
+                float[] b = Tensors.toFloats(bf16.features(in, mode));
                 int dim = a.length / 2;
                 for (int img = 0; img < 2; img++) {
                     double cos = cosine(Arrays.copyOfRange(a, img * dim, (img + 1) * dim),
@@ -134,7 +134,7 @@ class FeaturesTest {
     private static float[] features(Backbone b, Tensor in, FeatureMode mode, int rows, int dim) {
         Tensor f = b.features(in, mode);
         assertArrayEquals(new long[] {rows, dim}, f.sizes().vec().get(), mode.toString());
-        return Ops.toFloats(f);
+        return Tensors.toFloats(f);
     }
 
     private static double cosine(float[] a, float[] b) {

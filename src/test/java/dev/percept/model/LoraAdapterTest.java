@@ -9,8 +9,8 @@ import dev.percept.io.Npy;
 import dev.percept.io.SafetensorsWriter;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,9 +82,9 @@ class LoraAdapterTest {
                 Backbone plain = ModelLoader.load(model.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            float[] a = Ops.toFloats(adapted.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] m = Ops.toFloats(merged.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] p = Ops.toFloats(plain.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] a = Tensors.toFloats(adapted.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] m = Tensors.toFloats(merged.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] p = Tensors.toFloats(plain.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
             double diff = 0;
             double change = 0;
             for (int i = 0; i < a.length; i++) {
@@ -126,9 +126,9 @@ class LoraAdapterTest {
                 Backbone single = ModelLoader.load(DINO.resolve("model"), alone, null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            float[] one = Ops.toFloats(member1.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] zero = Ops.toFloats(member0.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] s = Ops.toFloats(single.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] one = Tensors.toFloats(member1.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] zero = Tensors.toFloats(member0.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] s = Tensors.toFloats(single.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
             double same = 0;
             double other = 0;
             for (int i = 0; i < one.length; i++) {

@@ -6,8 +6,8 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -30,7 +30,7 @@ class ModelLifetimeTest {
             for (int batch = 0; batch < 50; batch++) {
                 try (PointerScope scope = new PointerScope();
                         NoGradGuard noGrad = new NoGradGuard()) {
-                    float[] cls = Ops.toFloats(backbone.features(Ops.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+                    float[] cls = Tensors.toFloats(backbone.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
                     assertEquals(expected.data()[0], cls[0], 1e-4);
                 }
             }

@@ -8,8 +8,8 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +17,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,6 +70,21 @@ class ParityTest {
         matches(DINOV3_FIXTURES.resolve(name), layout);
     }
 
+    /**
+     * The hub's own distribution format: the plain_hub state dict as a torch.save pickle (periods
+     * stored in bfloat16, as in the released files), opened as a single weights file.
+     */
+    @Test
+    void dinov3HubPickleMatchesTheSameReference() {
+        Path reference = DINOV3_FIXTURES.resolve("plain_hub");
+        try (Backbone backbone = ModelLoader.load(DINOV3_FIXTURES.resolve("plain_pth/dinov3_pretrain.pth"), null,
+                Precision.FP32, ComputeDevice.CPU)) {
+            assertEquals("dinov3-hub", backbone.layout());
+            compare(backbone, reference, "");
+            compare(backbone, reference, "_alt");
+        }
+    }
+
     private static void matches(Path dir, String layout) {
         try (Backbone backbone = ModelLoader.load(dir.resolve("model"), null, Precision.FP32, ComputeDevice.CPU)) {
             assertEquals(layout, backbone.layout());
@@ -84,7 +100,7 @@ class ParityTest {
         FloatArray pixels = Npy.readFloats(dir.resolve("pixels" + suffix + ".npy"));
         try (PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor input = Ops.floats(pixels.data(), pixels.shape());
+            Tensor input = Tensors.floats(pixels.data(), pixels.shape());
             Tensor tokens = backbone.transformer().forward(input);
             assertClose(dir, "tokens" + suffix, tokens);
             assertClose(dir, "normed" + suffix, backbone.transformer().finalNorm(tokens));
@@ -101,7 +117,7 @@ class ParityTest {
             shape[i] = actual.size(i);
         }
         assertArrayEquals(expected.shape(), shape, output + " shape");
-        float[] got = Ops.toFloats(actual);
+        float[] got = Tensors.toFloats(actual);
         double worst = 0;
         for (int i = 0; i < got.length; i++) {
             worst = Math.max(worst, Math.abs(got[i] - expected.data()[i]));

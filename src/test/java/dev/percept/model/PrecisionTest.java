@@ -6,8 +6,8 @@ import dev.percept.image.Normalization;
 import dev.percept.image.ResampleFilter;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
 import dev.percept.tensor.Precision;
+import dev.percept.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -30,8 +30,8 @@ class PrecisionTest {
             torch.manual_seed(3);
             Tensor pixels = torch.randn(4, 3, 224, 224);
             for (FeatureMode mode : new FeatureMode[] {FeatureMode.CLS, FeatureMode.CLS_PATCH}) {
-                float[] a = Ops.toFloats(fp32.features(pixels, mode));
-                float[] b = Ops.toFloats(bf16.features(pixels, mode));
+                float[] a = Tensors.toFloats(fp32.features(pixels, mode));
+                float[] b = Tensors.toFloats(bf16.features(pixels, mode));
                 int dim = a.length / 4;
                 for (int img = 0; img < 4; img++) {
                     double dot = 0;

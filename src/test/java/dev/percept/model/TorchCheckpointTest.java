@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.percept.PerceptException;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
-import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
 import java.util.Random;
@@ -88,7 +88,7 @@ class TorchCheckpointTest {
         try (PointerScope scope = new PointerScope()) {
             Tensor t = c.load("transposed"); // a strided view becomes a contiguous float32 tensor
             assertTrue(t.is_contiguous());
-            assertArrayEquals(c.stored("transposed").toFloats(), Ops.toFloats(t));
+            assertArrayEquals(c.stored("transposed").toFloats(), Tensors.toFloats(t));
         }
     }
 
@@ -111,9 +111,9 @@ class TorchCheckpointTest {
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (float) random.nextGaussian();
             }
-            Tensor input = Ops.floats(pixels, 2, 3, side, side);
-            float[] fx = Ops.toFloats(x.transformer().forward(input));
-            float[] fy = Ops.toFloats(y.transformer().forward(input));
+            Tensor input = Tensors.floats(pixels, 2, 3, side, side);
+            float[] fx = Tensors.toFloats(x.transformer().forward(input));
+            float[] fy = Tensors.toFloats(y.transformer().forward(input));
             assertEquals(fy.length, fx.length);
             double worst = 0;
             for (int i = 0; i < fx.length; i++) {

@@ -18,7 +18,7 @@ class CosineTopKTest {
     void neighboursComeNearestFirstWhateverTheVectorLengths() {
         float[] queries = {1, 0, 0, 1, 1, 0.9f};
         float[] keys = {2, 0, 0, 3, 1, 1.1f, -1, 0};
-        Ops.TopK top = Ops.cosineTopK(queries, keys, 2, 2);
+        CosineTopK.Neighbours top = CosineTopK.search(queries, keys, 2, 2);
         assertArrayEquals(new int[] {0, 2, 1, 2, 2, 0}, top.indices());
         assertEquals(1.0, top.similarities()[0], 1e-6);
         assertEquals(1 / Math.sqrt(1 + 1.1 * 1.1), top.similarities()[1], 1e-6);
@@ -34,7 +34,7 @@ class CosineTopKTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = (float) random.nextGaussian();
         }
-        Ops.TopK top = Ops.cosineTopK(rows, rows, dim, 1);
+        CosineTopK.Neighbours top = CosineTopK.search(rows, rows, dim, 1);
         for (int q = 0; q < n; q++) {
             assertEquals(q, top.indices()[q]);
             assertEquals(1.0, top.similarities()[q], 1e-5);

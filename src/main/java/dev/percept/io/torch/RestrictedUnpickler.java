@@ -25,6 +25,9 @@ final class RestrictedUnpickler {
     static final long MAX_OBJECTS = 1L << 24;
     private static final int MAX_GLOBAL_NAME = 512;
 
+    /** A dict made by {@code collections.OrderedDict}: the one kind of dict BUILD may address (its {@code _metadata}). */
+    private static final class OrderedDict extends LinkedHashMap<Object, Object> {}
+
     private final String source;
     private final ByteBuffer in;
     private final boolean legacy;
@@ -171,7 +174,7 @@ final class RestrictedUnpickler {
                 if (args.size() != 0) {
                     throw fail(g + " with arguments is not supported");
                 }
-                return new LinkedHashMap<>();
+                return new OrderedDict();
             }
             case NAMESPACE -> {
                 if (!newobj || args.size() != 0) {
@@ -261,7 +264,7 @@ final class RestrictedUnpickler {
     }
 
     private void build(Object state, Object target) {
-        if (target instanceof TensorRef || target instanceof LinkedHashMap<?, ?>) {
+        if (target instanceof TensorRef || target instanceof OrderedDict) {
             return; // a tensor's or OrderedDict's Python attributes (_metadata, hooks): kept out of the weights
         }
         if (target instanceof Namespace ns) {
@@ -413,13 +416,12 @@ final class RestrictedUnpickler {
     }
 
     private Object pop() {
-        int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
-        if (stack.size() <= floor) {
-            throw fail("pickle stack underflow");
-        }
-        return stack.remove(stack.size() - 1);
+        Object top = peek();
+        stack.remove(stack.size() - 1);
+        return top;
     }
 
+    /** The top of the stack; values below the innermost MARK are out of reach, as in Python's unpickler. */
     private Object peek() {
         int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
         if (stack.size() <= floor) {
@@ -453,6 +455,9 @@ final class RestrictedUnpickler {
         }
         if (o instanceof TorchGlobal g) {
             return g.qualifiedName();
+        }
+        if (o instanceof OrderedDict) {
+            return "collections.OrderedDict";
         }
         if (o instanceof LinkedHashMap<?, ?>) {
             return "dict";

@@ -8,18 +8,4 @@ import dev.percept.io.SafetensorsDtype;
  * {@link dev.percept.io.StoredTensor}.
  */
 record TensorRef(StorageRef storage, SafetensorsDtype dtype, long offset, long[] size, long[] stride) {
-    @Override
-    public String toString() {
-        return "tensor";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
 }

@@ -44,7 +44,7 @@ public final class TorchFile {
 
     public static TorchFile read(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer head = readAt(channel, 0, (int) Math.min(channel.size(), LEGACY_MAGIC.length));
+            ByteBuffer head = ZipDirectory.readAt(channel, 0, (int) Math.min(channel.size(), LEGACY_MAGIC.length));
             if (ZipDirectory.isZip(head)) {
                 return readZip(file, channel);
             }
@@ -156,7 +156,7 @@ public final class TorchFile {
             if (at > size - 8) {
                 throw new PerceptException(source + ": storage " + ref.key() + " starts past the end of the file (truncated)");
             }
-            long numel = readAt(channel, at, 8).getLong(0);
+            long numel = ZipDirectory.readAt(channel, at, 8).getLong(0);
             long bytes;
             try {
                 bytes = numel < 0 ? -1 : Math.multiplyExact(numel, ref.dtype() == null ? 1L : ref.dtype().elementSize());
@@ -195,15 +195,5 @@ public final class TorchFile {
             return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN); // direct, as the mappings are
         }
         return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (channel.read(b, position + b.position()) < 0) {
-                throw new IOException("unexpected end of file");
-            }
-        }
-        return b.flip().order(ByteOrder.LITTLE_ENDIAN);
     }
 }

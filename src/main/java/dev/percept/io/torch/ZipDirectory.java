@@ -170,7 +170,8 @@ final class ZipDirectory {
         return out;
     }
 
-    private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
+    /** {@code length} bytes of the file from {@code position}, little-endian. */
+    static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
             if (channel.read(b, position + b.position()) < 0) {

@@ -4,6 +4,7 @@ import dev.percept.PerceptException;
 import dev.percept.io.FloatArray;
 import dev.percept.model.Checkpoint;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public final class KeyMap {
             Tensor[] parts = new Tensor[3];
             int next = 0;
             for (int i = 0; i < 3; i++) {
-                parts[i] = slots[i] == null ? Ops.zeros(d) : ts.get(next++);
+                parts[i] = slots[i] == null ? Tensors.zeros(d) : ts.get(next++);
             }
             return Ops.cat(0, parts);
         }, t -> {
@@ -105,7 +106,7 @@ public final class KeyMap {
         long[] shape = {3 * d};
         rules.add(new Rule(target, List.of(new Source(bias, shape), new Source(mask, shape)),
                 ts -> ts.get(0).mul(ts.get(1)),
-                t -> List.of(t, Ops.cat(0, Ops.ones(d), Ops.zeros(d), Ops.ones(d)))));
+                t -> List.of(t, Ops.cat(0, Tensors.ones(d), Tensors.zeros(d), Tensors.ones(d)))));
         return this;
     }
 
@@ -173,7 +174,7 @@ public final class KeyMap {
             List<Tensor> parts = rule.split.apply(t);
             for (int i = 0; i < parts.size(); i++) {
                 Source s = rule.sources.get(i);
-                out.put(s.key, new FloatArray(s.shape, Ops.toFloats(parts.get(i))));
+                out.put(s.key, new FloatArray(s.shape, Tensors.toFloats(parts.get(i))));
             }
         }
         return out;

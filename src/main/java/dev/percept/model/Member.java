@@ -1,8 +1,6 @@
-package dev.percept.embed;
+package dev.percept.model;
 
 import dev.percept.image.Preprocessing;
-import dev.percept.model.Backbone;
-import dev.percept.model.FeatureMode;
 
 /** One backbone of an embedding job, with the preprocessing and the features taken from it. */
 public record Member(Backbone backbone, Preprocessing preprocessing, FeatureMode features) {

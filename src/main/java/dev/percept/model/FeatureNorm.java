@@ -1,4 +1,4 @@
-package dev.percept.embed;
+package dev.percept.model;
 
 import dev.percept.PerceptException;
 import dev.percept.tensor.Ops;

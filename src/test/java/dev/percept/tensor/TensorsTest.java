@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading memory-mapped features into a tensor, chunk by chunk. */
-class ProbeOpsTest {
+class TensorsTest {
     @TempDir
     Path dir;
 
@@ -29,10 +29,10 @@ class ProbeOpsTest {
         Path file = dir.resolve("f.npy");
         Npy.write(file, new FloatArray(new long[] {5, 3}, data));
         try (PointerScope scope = new PointerScope()) {
-            assertArrayEquals(data, Ops.toFloats(ProbeOps.load(Npy.map(file))));
-            assertArrayEquals(data, Ops.toFloats(ProbeOps.load(Npy.map(file), 2 * 3 * 4))); // two rows per chunk
-            assertArrayEquals(new long[] {5, 3}, ProbeOps.load(Npy.map(file), 12).sizes().vec().get());
-            assertArrayEquals(new float[] {6, 6.5f, 7, 0, 0.5f, 1}, Ops.toFloats(ProbeOps.rows(Npy.map(file), new int[] {4, 0})));
+            assertArrayEquals(data, Tensors.toFloats(Tensors.load(Npy.map(file))));
+            assertArrayEquals(data, Tensors.toFloats(Tensors.load(Npy.map(file), 2 * 3 * 4))); // two rows per chunk
+            assertArrayEquals(new long[] {5, 3}, Tensors.load(Npy.map(file), 12).sizes().vec().get());
+            assertArrayEquals(new float[] {6, 6.5f, 7, 0, 0.5f, 1}, Tensors.toFloats(Tensors.rows(Npy.map(file), new int[] {4, 0})));
         }
     }
 
@@ -42,9 +42,9 @@ class ProbeOpsTest {
         Path file = dir.resolve("g.npy");
         Npy.write(file, new FloatArray(new long[] {2, 2, 1}, new float[] {1, 3, 5, 7}));
         try (PointerScope scope = new PointerScope()) {
-            org.bytedeco.pytorch.Tensor[] m = ProbeOps.channelMoments(Npy.map(file), 1);
-            assertArrayEquals(new float[] {4}, Ops.toFloats(m[0]), 1e-6f);
-            assertArrayEquals(new float[] {(float) Math.sqrt(5)}, Ops.toFloats(m[1]), 1e-6f);
+            org.bytedeco.pytorch.Tensor[] m = Standardize.channelMoments(Npy.map(file), 1);
+            assertArrayEquals(new float[] {4}, Tensors.toFloats(m[0]), 1e-6f);
+            assertArrayEquals(new float[] {(float) Math.sqrt(5)}, Tensors.toFloats(m[1]), 1e-6f);
         }
     }
 }
