@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param family backbone family: dino, dinov2, clip, open_clip, synclr or ensemble
  * @param repo Hub repository ({@code org/name}); null for an ensemble or a model not on the Hub
  * @param revision branch, tag or commit to fetch; null when {@code repo} is null
- * @param files the files of {@code repo} to fetch, all safetensors or JSON (never pickle)
+ * @param files the files of {@code repo} to fetch, all safetensors or JSON (the Hub's safetensors copies, not its pickles)
  * @param activation MLP activation the weights were trained with, {@code gelu} or
  *     {@code quick_gelu}: open_clip weights do not record it; null for an ensemble
  * @param members names of the known models an ensemble concatenates; empty otherwise
@@ -51,7 +51,8 @@ public record KnownModel(
         }
         for (String file : files) {
             if (file.endsWith(".bin") || file.endsWith(".pt") || file.endsWith(".pth")) {
-                throw new IllegalArgumentException(name + ": " + file + " is a pickle file; percept loads none");
+                // Hub downloads take the safetensors copy: memory-mapped, and nothing to interpret.
+                throw new IllegalArgumentException(name + ": " + file + " is a pickle file; list the repo's safetensors");
             }
         }
         int kinds = (repo != null ? 1 : 0) + (members.isEmpty() ? 0 : 1) + (manualSource != null ? 1 : 0)

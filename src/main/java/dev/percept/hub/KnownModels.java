@@ -51,7 +51,7 @@ public final class KnownModels {
     //   open_clip_vitb32 numbers were measured with GELU on QuickGELU-trained weights.
     // - SynCLR: google-research/syn-rep-learn (SynCLR/README.md) publishes synclr_vit_b_16.pth, a
     //   pickle, on Dropbox; the only Hub copy (paulgavrikov/synclr-vit-base-patch16-224) is the
-    //   same pickle. No safetensors copy exists, so the user converts it.
+    //   same pickle. No safetensors copy exists, so the user downloads the .pth and passes the file.
     // - ensemble: DreamSim's default "ensemble" is dino_vitb16,clip_vitb16,open_clip_vitb16
     //   (dreamsim/config.py).
     // - DINOv3 (not in the paper; DreamSim's users ask for it): timm's ports
@@ -85,12 +85,11 @@ public final class KnownModels {
                     "main", List.of(OPEN_CLIP_CONFIG, OPEN_CLIP_WEIGHTS), KnownModel.GELU,
                     "OpenCLIP ViT-B/16, LAION-400M epoch 31 (GELU)"),
             KnownModel.manual("synclr_vitb16", "synclr", KnownModel.GELU,
-                    "SynCLR ViT-B/16 weights are published only as a pickle checkpoint, synclr_vit_b_16.pth"
+                    "SynCLR ViT-B/16 weights are published only as a PyTorch checkpoint, synclr_vit_b_16.pth"
                             + " (https://github.com/google-research/syn-rep-learn/tree/main/SynCLR, download"
-                            + " link in its README), and percept loads no pickle. Convert it yourself: take"
-                            + " its 'model' dict, strip the 'module.visual.' prefix from every key (timm"
-                            + " layout), save it as model.safetensors in a folder, and pass that folder"
-                            + " instead of the name",
+                            + " link in its README), not on the Hub. Download it and pass the file itself:"
+                            + " --model synclr_vit_b_16.pth (its 'model' entry and 'module.visual.' prefix are"
+                            + " unwrapped), or make a safetensors folder once with percept convert",
                     "SynCLR ViT-B/16, trained on synthetic images (not on the Hub as safetensors)"),
             KnownModel.ensemble("ensemble", List.of("dino_vitb16", "clip_vitb16", "open_clip_vitb16"),
                     "DreamSim's ensemble: DINO, CLIP and OpenCLIP ViT-B/16 embeddings concatenated"),
