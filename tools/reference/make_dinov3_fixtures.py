@@ -214,7 +214,8 @@ def fill_randomly(model, rng):
     0.5 + 0.1 N (large, so the blocks and positions weigh), tokens 0.5 N, matrices N(0, 0.8 / sqrt(fan_in))."""
 
     def normal(shape, std, mean=0.0):
-        return torch.from_numpy((mean + std * rng.standard_normal(shape)).astype(np.float32))
+        # float16-representable values: the files store float16 (small fixtures) with no rounding
+        return torch.from_numpy((mean + std * rng.standard_normal(shape)).astype(np.float16).astype(np.float32))
 
     for owner_name, owner in model.named_modules():
         for name, param in owner.named_parameters(recurse=False):
@@ -328,7 +329,7 @@ def timm_config(ffn, qkv_bias):
 
 
 def arrays(state):
-    return {k: v.detach().numpy().astype("<f4") for k, v in state.items()}
+    return {k: v.detach().numpy().astype("<f2") for k, v in state.items()}  # exact: see fill_randomly
 
 
 # --- the second path: back from each layout to hub names ---------------------
@@ -454,7 +455,7 @@ def main():
             if layout == "hub" and variant == "plain":
                 (OUT / "plain_pth").mkdir()
                 pth = OUT / "plain_pth" / "dinov3_pretrain.pth"
-                stored = {k: v.clone() for k, v in hub.items()}
+                stored = {k: v.half() for k, v in hub.items()}
                 stored["rope_embed.periods"] = stored["rope_embed.periods"].bfloat16()
                 torch.save(stored, pth)
                 loaded = torch.load(pth)

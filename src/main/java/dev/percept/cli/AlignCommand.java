@@ -1,6 +1,8 @@
 package dev.percept.cli;
 
 import dev.percept.PerceptException;
+import dev.percept.hub.KnownModel;
+import dev.percept.hub.KnownModels;
 import dev.percept.align.AlignConfig;
 import dev.percept.align.Aligner;
 import dev.percept.align.LoraSpec;
@@ -119,8 +121,12 @@ final class AlignCommand implements Callable<Integer> {
             throw new PerceptException("align trains a new adapter from the base model; --adapter is not taken here "
                     + "(merge one first with `percept merge` to train on top of it)");
         }
-        if (!model.normalize.equals("none")) {
+        if (model.normalize != null && !model.normalize.equals("none")) {
             throw new PerceptException("align trains on plain cosine distances; --normalize is for embedding");
+        }
+        if (KnownModels.DEFAULT.find(model.model.strip()).filter(KnownModel::isDreamSim).isPresent()) {
+            throw new PerceptException(model.model + " is one of DreamSim's released, already aligned models; align starts"
+                    + " from backbones, e.g. dino_vitb16 or ensemble (DreamSim's three)");
         }
         boolean ensemble = model.memberNames().size() > 1;
         AlignConfig.Method trained = AlignConfig.Method.parse(method);

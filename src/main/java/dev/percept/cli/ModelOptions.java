@@ -1,5 +1,6 @@
 package dev.percept.cli;
 
+import dev.percept.model.FeatureNorm;
 import dev.percept.embed.ModelRequest;
 import dev.percept.hub.KnownModels;
 import dev.percept.model.Member;
@@ -33,6 +34,12 @@ class ModelOptions extends ModelSettings {
     /** What --model, --adapter, --head and the settings ask for, not yet loaded. */
     ModelRequest request() {
         return request(model, adapter, head);
+    }
+
+    /** --normalize, else the model's own: DreamSim's released models normalise as DreamSim does. */
+    @Override
+    FeatureNorm normalization() {
+        return normalize == null ? ModelRequest.defaultNorm(model, KnownModels.DEFAULT) : super.normalization();
     }
 
     /** The models --model names (a known ensemble expanded), without loading them. */

@@ -1,7 +1,9 @@
 package dev.percept.cli;
 
 import dev.percept.embed.ModelRequest;
+import dev.percept.model.FeatureNorm;
 import dev.percept.embed.PreprocessMode;
+import dev.percept.hub.DreamSimSettings;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -17,12 +19,13 @@ import picocli.CommandLine.Option;
 /** Everything about running a backbone except which one: shared by commands that take one model and by `compare`. */
 class ModelSettings {
     @Option(names = "--features", paramLabel = "MODE",
-            description = "cls, cls_normed, embedding, patch_mean, cls_patch or patch_tokens "
-                    + "(default: embedding for CLIP/OpenCLIP, cls otherwise).")
+            description = "cls, cls_normed, embedding, patch_mean, cls_patch, dreamsim_patch or patch_tokens "
+                    + "(default: embedding for CLIP/OpenCLIP, cls otherwise; DreamSim's for its released models).")
     String features;
 
-    @Option(names = "--normalize", defaultValue = "none", paramLabel = "HOW",
-            description = "none, l2, or dreamsim (centre each vector, then l2). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--normalize", paramLabel = "HOW",
+            description = "none, l2, or dreamsim (centre each vector, then l2). Default: none; for DreamSim's"
+                    + " released models (dreamsim, dreamsim_*) what DreamSim does.")
     String normalize;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
@@ -59,6 +62,11 @@ class ModelSettings {
     @Option(names = "--offline", description = "Never touch the network (also: HF_HUB_OFFLINE=1).")
     boolean offline;
 
+    @Option(names = "--dreamsim-cache", paramLabel = "DIR",
+            description = "Folder of DreamSim's released checkpoints (default: $PERCEPT_DREAMSIM_CACHE, else "
+                    + "~/.cache/percept/dreamsim; a DreamSim ./models folder works).")
+    Path dreamsimCache;
+
     /** A request for {@code spec} with {@code adapters} (comma-separated, or null), a head (or null) and these settings. */
     ModelRequest request(String spec, String adapters, Path head) {
         return new ModelRequest(
@@ -75,11 +83,12 @@ class ModelSettings {
     }
 
     ModelStore store() {
-        return new ModelStore(hubSettings(), KnownModels.DEFAULT);
+        HubSettings hub = hubSettings();
+        return new ModelStore(hub, DreamSimSettings.fromEnvironment(hub).withCacheDir(dreamsimCache), KnownModels.DEFAULT);
     }
 
     FeatureNorm normalization() {
-        return FeatureNorm.parse(normalize);
+        return normalize == null ? FeatureNorm.NONE : FeatureNorm.parse(normalize);
     }
 
     HubSettings hubSettings() {

@@ -1,6 +1,8 @@
 package dev.percept.embed;
 
 import dev.percept.PerceptException;
+import dev.percept.hub.DreamSimRelease;
+import dev.percept.hub.DreamSimStore;
 import dev.percept.hub.KnownModel;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -8,6 +10,8 @@ import dev.percept.image.Preprocessing;
 import dev.percept.model.Backbone;
 import dev.percept.model.Checkpoint;
 import dev.percept.model.FeatureMode;
+import dev.percept.model.FeatureNorm;
+import dev.percept.model.LoraAdapter;
 import dev.percept.model.Member;
 import dev.percept.model.MlpHead;
 import dev.percept.model.ModelLoader;
@@ -18,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -74,6 +79,10 @@ public record ModelRequest(
     /** Loads every member, with the head if there is one; on failure, closes what was already loaded. */
     public List<Member> open(ModelStore store) {
         KnownModels known = store.known();
+        KnownModel dreamsim = dreamsim(spec, known);
+        if (dreamsim != null) {
+            return openDreamSim(store, dreamsim);
+        }
         List<String> names = memberNames(spec, known);
         List<Path> adapters = adapters().size() == 1 && names.size() > 1 ? memberAdapters(adapters().get(0)) : adapters();
         if (!adapters.isEmpty() && adapters.size() != names.size()) {
@@ -105,6 +114,65 @@ public record ModelRequest(
     }
 
     /**
+     * One of DreamSim's released checkpoints, as its code builds it: each backbone from its released
+     * file, with member i's LoRA modules ({@code extractor_list.<i>}) merged, and DreamSim's feature
+     * for it (cls, embedding, or the patch model's).
+     */
+    private List<Member> openDreamSim(ModelStore store, KnownModel model) {
+        if (!adapters.isEmpty()) {
+            throw new PerceptException(model.name() + " carries DreamSim's own LoRA adapter; --adapter does not apply");
+        }
+        if (checkpointKey != null || head != null) {
+            throw new PerceptException(model.name() + " is DreamSim's released model, read as DreamSim does; "
+                    + (head != null ? "--head" : "--checkpoint-key") + " does not apply");
+        }
+        DreamSimStore.ReleaseFiles files = store.dreamsimFiles(model.name());
+        DreamSimRelease release = files.release();
+        List<Member> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < release.members().size(); i++) {
+                DreamSimRelease.Member m = release.members().get(i);
+                Activation act = activation != null ? activation : parseActivation(m.activation());
+                Backbone backbone = ModelLoader.load(Checkpoint.open(files.weights().get(i)),
+                        LoraAdapter.read(files.adapter(), i), act, precision, device);
+                FeatureMode mode = features != null ? features
+                        : release.patch() ? FeatureMode.DREAMSIM_PATCH : FeatureMode.parse(m.features());
+                members.add(new Member(backbone, preprocessing(backbone), mode));
+            }
+            return members;
+        } catch (RuntimeException e) {
+            members.forEach(m -> m.backbone().close());
+            throw e;
+        }
+    }
+
+    /**
+     * The normalisation a model spec asks for when the user names none: DreamSim's (centre, then
+     * unit length) for DreamSim's image-level models, whose released metric does it; none otherwise
+     * (the patch model normalises each token instead).
+     */
+    public static FeatureNorm defaultNorm(String spec, KnownModels known) {
+        KnownModel dreamsim = dreamsim(spec, known);
+        return dreamsim != null && !dreamsim.dreamsim().patch() ? FeatureNorm.DREAMSIM : FeatureNorm.NONE;
+    }
+
+    /** The DreamSim release a spec names, or null; a DreamSim name in a list is refused. */
+    private static KnownModel dreamsim(String spec, KnownModels known) {
+        List<String> parts = Arrays.stream(spec.split(",")).map(String::strip).toList();
+        for (String part : parts) {
+            KnownModel k = Files.isDirectory(Path.of(part)) ? null : known.find(part).orElse(null);
+            if (k != null && k.isDreamSim()) {
+                if (parts.size() > 1) {
+                    throw new PerceptException(part + " is a whole DreamSim model; it cannot be one entry of --model '"
+                            + spec + "'");
+                }
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /**
      * An ensemble's adapters from one folder, as {@code percept align} writes them: one subfolder
      * per member, named {@code <index>-<name>}, in member order. A folder that is itself an
      * adapter stays a single adapter (and is then refused for an ensemble).
@@ -123,8 +191,15 @@ public record ModelRequest(
         }
     }
 
-    /** The folder of each member, in order, without loading anything. */
+    /** The folder of each member, in order, without loading anything (a DreamSim model: its adapter and backbone folders). */
     public List<Path> folders(ModelStore store) {
+        KnownModel dreamsim = dreamsim(spec, store.known());
+        if (dreamsim != null) {
+            DreamSimStore.ReleaseFiles files = store.dreamsimFiles(dreamsim.name());
+            List<Path> folders = new ArrayList<>(List.of(files.adapter()));
+            files.weights().stream().map(Path::getParent).distinct().forEach(folders::add);
+            return folders;
+        }
         return memberNames(spec, store.known()).stream().map(store::resolve).toList();
     }
 

@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.PointerScope;
@@ -25,12 +27,15 @@ import org.bytedeco.pytorch.Tensor;
  * TorchFile}), merged into the frozen weights at load time: W + (alpha / r) B A
  * for every adapted projection. Module paths are matched by their canonical tail ({@code
  * blocks.<i>.attn.qkv}, {@code attn.proj}, {@code mlp.fc1}, {@code mlp.fc2}; a SwiGLU MLP's
- * {@code mlp.fc1_g}, {@code mlp.fc1_x}), so adapters saved
- * from DreamSim-style (timm block) models load whatever prefix PEFT gave them.
+ * {@code mlp.fc1_g}, {@code mlp.fc1_x}), so adapters saved from DreamSim-style (timm block) models
+ * load whatever prefix PEFT gave them. An adapter of a DreamSim model adapts each backbone under
+ * {@code extractor_list.<i>.model}: one member is read at a time.
  */
 public final class LoraAdapter {
     private static final Pattern KEY = Pattern.compile(
             "(?:.*\\.)?(blocks\\.\\d+\\.(?:attn\\.qkv|attn\\.proj|mlp\\.fc1|mlp\\.fc1_[gx]|mlp\\.fc2))\\.lora_([AB])(?:\\.[^.]+)?\\.weight");
+
+    private static final Pattern MEMBER = Pattern.compile("(?:.*\\.)?extractor_list\\.(\\d+)\\..*");
 
     private final Path folder;
     private final double scale;
@@ -43,8 +48,19 @@ public final class LoraAdapter {
         this.modules = modules;
     }
 
-    /** Reads and checks an adapter folder; nothing is merged yet. */
+    /**
+     * Reads and checks an adapter folder; nothing is merged yet. An adapter of a DreamSim model with
+     * several backbones needs {@link #read(Path, int)}.
+     */
     public static LoraAdapter read(Path folder) {
+        return read(folder, -1);
+    }
+
+    /**
+     * Reads the modules of DreamSim backbone {@code member} ({@code extractor_list.<member>}) and
+     * skips the other members'; -1 reads an adapter of one model.
+     */
+    public static LoraAdapter read(Path folder, int member) {
         Path configFile = folder.resolve("adapter_config.json");
         Path weightsFile = folder.resolve("adapter_model.safetensors");
         if (!Files.isRegularFile(weightsFile)) {
@@ -70,7 +86,14 @@ public final class LoraAdapter {
 
         Map<String, StoredTensor[]> modules = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
+        Set<Integer> members = new TreeSet<>();
         for (StoredTensor t : Checkpoint.tensors(weightsFile, null)) {
+            Matcher owner = MEMBER.matcher(t.name());
+            int index = owner.matches() ? Integer.parseInt(owner.group(1)) : -1;
+            members.add(index);
+            if (member >= 0 && index != member) {
+                continue;
+            }
             Matcher m = KEY.matcher(t.name());
             if (!m.matches()) {
                 unknown.add(t.name());
@@ -94,8 +117,13 @@ public final class LoraAdapter {
                         + " and lora_B " + Arrays.toString(b.shape()) + "; expected [" + r + ", in] and [out, " + r + "]");
             }
         }
+        if (member < 0 && members.size() > 1) {
+            throw new PerceptException(weightsFile + " adapts the " + members.size() + " backbones of a DreamSim"
+                    + " ensemble (extractor_list " + members + "); load it by the ensemble's name");
+        }
         if (modules.isEmpty()) {
-            throw new PerceptException(weightsFile + " holds no LoRA weights");
+            throw new PerceptException(weightsFile + " holds no LoRA weights"
+                    + (member >= 0 ? " for DreamSim backbone " + member + " (extractor_list." + member + ")" : ""));
         }
         return new LoraAdapter(folder, scale, modules);
     }

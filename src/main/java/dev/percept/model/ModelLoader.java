@@ -17,7 +17,7 @@ public final class ModelLoader {
      *     or null to take it from the config
      */
     public static Backbone load(Path folder, Activation activation, Precision precision, ComputeDevice device) {
-        return load(folder, null, activation, precision, device);
+        return load(folder, (Path) null, activation, precision, device);
     }
 
     /**
@@ -30,7 +30,14 @@ public final class ModelLoader {
     /** A backbone from opened weights (a folder, a single file, a chosen PyTorch checkpoint entry). */
     public static Backbone load(Checkpoint checkpoint, Path adapter, Activation activation, Precision precision,
             ComputeDevice device) {
-        LoraAdapter lora = adapter == null ? null : LoraAdapter.read(adapter);
+        return load(checkpoint, adapter == null ? null : LoraAdapter.read(adapter), activation, precision, device);
+    }
+
+    /**
+     * @param lora a LoRA adapter merged into the weights (one backbone of a DreamSim adapter), or null
+     */
+    public static Backbone load(Checkpoint checkpoint, LoraAdapter lora, Activation activation, Precision precision,
+            ComputeDevice device) {
         Layout.Plan plan = Layout.detect(checkpoint).plan(checkpoint, activation);
         Map<String, Tensor> weights = plan.keys().load(checkpoint);
         if (lora != null) {
