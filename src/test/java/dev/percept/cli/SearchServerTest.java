@@ -149,8 +149,13 @@ class SearchServerTest {
         HttpResponse<byte[]> bomb = post("/api/search", pngBomb(20_000, 20_000));
         assertStatus(413, bomb);
         assertTrue(json(bomb).get("error").asText().contains("20000x20000"), new String(bomb.body()));
-        HttpResponse<byte[]> big = post("/api/search", new byte[50 << 20]);
-        assertStatus(413, big);
+        // 50 MB with its length declared: refused from the headers with a 413. The server answers
+        // without reading the body and closes, so the client may see its write cut off instead.
+        try {
+            assertStatus(413, post("/api/search", new byte[50 << 20]));
+        } catch (IOException cutOff) {
+            // refused by closing mid-body; that the server still serves is checked next
+        }
 
         HttpResponse<byte[]> fine = post("/api/search?k=2", Files.readAllBytes(Path.of(img1)));
         assertStatus(200, fine);
