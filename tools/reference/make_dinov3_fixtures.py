@@ -27,6 +27,11 @@ Hugging Face recompute them in float32 from the base, so the hub case's outputs 
 from the other two by about 5e-4 (5x the 1e-4 tolerance): a loader that ignores the stored
 periods fails it.
 
+The plain hub case also gets the state dict as the hub distributes it, a `torch.save`
+pickle (`plain_pth/dinov3_pretrain.pth`, beside `plain_hub` whose outputs it shares: the same tensors, `rope_embed.periods` stored in
+bfloat16 as in the released files); it is read back with `torch.load` and must reproduce
+the same outputs.
+
 A second path checks every written folder: it reads the safetensors back, maps the keys
 back to hub names with its own inverse rename, and reruns the reference; it must agree
 with the saved outputs to 2e-6. The run is deterministic; the whole parity_dinov3/ tree
@@ -209,7 +214,8 @@ def fill_randomly(model, rng):
     0.5 + 0.1 N (large, so the blocks and positions weigh), tokens 0.5 N, matrices N(0, 0.8 / sqrt(fan_in))."""
 
     def normal(shape, std, mean=0.0):
-        return torch.from_numpy((mean + std * rng.standard_normal(shape)).astype(np.float32))
+        # float16-representable values: the files store float16 (small fixtures) with no rounding
+        return torch.from_numpy((mean + std * rng.standard_normal(shape)).astype(np.float16).astype(np.float32))
 
     for owner_name, owner in model.named_modules():
         for name, param in owner.named_parameters(recurse=False):
@@ -323,7 +329,7 @@ def timm_config(ffn, qkv_bias):
 
 
 def arrays(state):
-    return {k: v.detach().numpy().astype("<f4") for k, v in state.items()}
+    return {k: v.detach().numpy().astype("<f2") for k, v in state.items()}  # exact: see fill_randomly
 
 
 # --- the second path: back from each layout to hub names ---------------------
@@ -446,6 +452,21 @@ def main():
                 "registers": REGISTERS, "inputs": {s or "main": list(rc) for s, rc in INPUTS.items()},
                 "periods": [float(p) for p in periods],
             })
+            if layout == "hub" and variant == "plain":
+                (OUT / "plain_pth").mkdir()
+                pth = OUT / "plain_pth" / "dinov3_pretrain.pth"
+                stored = {k: v.half() for k, v in hub.items()}
+                stored["rope_embed.periods"] = stored["rope_embed.periods"].bfloat16()
+                torch.save(stored, pth)
+                loaded = torch.load(pth)
+                assert loaded["rope_embed.periods"].dtype == torch.bfloat16
+                again = reference(variant, {k: v.float() for k, v in loaded.items()}, None)
+                for suffix, x in pixels.items():
+                    with torch.no_grad():
+                        tokens = again(torch.from_numpy(x).double())[0].numpy()
+                    gap = float(np.abs(np.load(folder / f"tokens{suffix}.npy") - tokens).max())
+                    assert gap < 2e-6, f"{pth.name}{suffix}: torch.load path differs by {gap}"
+                report.append(f"+ {pth.name} ({pth.stat().st_size} bytes)")
             print("  ".join(report))
         hub_tokens = np.load(OUT / f"{variant}_hub" / "tokens.npy")
         timm_tokens = np.load(OUT / f"{variant}_timm" / "tokens.npy")

@@ -2,35 +2,36 @@ package dev.percept.align;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
+import dev.percept.Seeds;
 import dev.percept.console.Progress;
 import dev.percept.data.Triplet;
 import dev.percept.data.TwoAfcSources;
 import dev.percept.embed.Embedder;
-import dev.percept.embed.ModelRequest;
 import dev.percept.eval.Bootstrap;
+import dev.percept.eval.EvalResult;
+import dev.percept.eval.Metric;
+import dev.percept.eval.TaskResult;
+import dev.percept.eval.TwoAfcTask;
 import dev.percept.hub.ModelStore;
 import dev.percept.image.Preprocessing;
+import dev.percept.io.AtomicCopy;
 import dev.percept.io.JsonFiles;
 import dev.percept.model.FeatureMode;
 import dev.percept.model.FeatureNorm;
 import dev.percept.model.Member;
 import dev.percept.tensor.ComputeDevice;
-import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * Perceptual alignment: trains LoRA branches on a backbone (or one per ensemble member) so that
@@ -121,12 +122,12 @@ public final class Aligner {
         }
         metrics = MetricsLog.open(options.out().resolve("metrics.jsonl"), state.metricsBytes());
 
-        int microBatches = ceilDiv(split.train().size(), config.batch());
-        int stepsPerEpoch = ceilDiv(microBatches, config.accumulate());
+        int microBatches = ceilDiv(split.train().size(), config.schedule().batch());
+        int stepsPerEpoch = ceilDiv(microBatches, config.schedule().accumulate());
         options.log().printf(Locale.ROOT, "aligning %s: %d training and %d validation triplets, %d epoch(s) of %d "
-                + "step(s), %s%n", config.model(), split.train().size(), split.val().size(), config.epochs(),
+                + "step(s), %s%n", config.model().spec(), split.train().size(), split.val().size(), config.schedule().epochs(),
                 stepsPerEpoch, members.get(0).backbone().precision());
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        for (int epoch = 0; epoch < config.schedule().epochs(); epoch++) {
             long first = (long) epoch * stepsPerEpoch;
             if (state.steps() < first + stepsPerEpoch) {
                 trainEpoch(epoch, split.train(), stepsPerEpoch, microBatches, (int) (state.steps() - first));
@@ -149,24 +150,24 @@ public final class Aligner {
     }
 
     private Split triplets() {
-        Path data = config.data();
+        Path data = config.triplets().data();
         List<Triplet> train;
         List<Triplet> val;
         boolean nights = Files.isRegularFile(data.resolve("data.csv"));
         boolean trainValFolders = Files.isDirectory(data.resolve("train")) && Files.isDirectory(data.resolve("val"));
-        if (config.val() != null) {
-            train = read(nights || !trainValFolders ? data : data.resolve("train"), config.split());
-            val = read(config.val(), "val");
+        if (config.triplets().val() != null) {
+            train = read(nights || !trainValFolders ? data : data.resolve("train"), config.triplets().split());
+            val = read(config.triplets().val(), "val");
         } else if (nights) {
-            train = read(data, config.split());
+            train = read(data, config.triplets().split());
             val = read(data, "val");
         } else if (trainValFolders) {
-            train = read(data.resolve("train"), config.split());
+            train = read(data.resolve("train"), config.triplets().split());
             val = read(data.resolve("val"), "val");
         } else {
-            List<Triplet> all = new ArrayList<>(read(data, config.split()));
-            Collections.shuffle(all, new Random(mix(config.seed(), -1)));
-            int n = Math.max(1, (int) Math.round(all.size() * config.valFraction()));
+            List<Triplet> all = new ArrayList<>(read(data, config.triplets().split()));
+            Collections.shuffle(all, new Random(Seeds.at(config.schedule().seed(), -1)));
+            int n = Math.max(1, (int) Math.round(all.size() * config.triplets().valFraction()));
             if (all.size() - n < 1) {
                 throw new PerceptException(data + " holds " + all.size() + " triplet(s): too few to hold out "
                         + "validation triplets; pass --val SOURCE");
@@ -174,38 +175,34 @@ public final class Aligner {
             val = List.copyOf(all.subList(0, n));
             train = List.copyOf(all.subList(n, all.size()));
         }
-        if (config.maxTriplets() > 0 && train.size() > config.maxTriplets()) {
+        if (config.triplets().maxTriplets() > 0 && train.size() > config.triplets().maxTriplets()) {
             List<Triplet> shuffled = new ArrayList<>(train);
-            Collections.shuffle(shuffled, new Random(mix(config.seed(), -2)));
-            train = List.copyOf(shuffled.subList(0, config.maxTriplets()));
+            Collections.shuffle(shuffled, new Random(Seeds.at(config.schedule().seed(), -2)));
+            train = List.copyOf(shuffled.subList(0, config.triplets().maxTriplets()));
         }
         return new Split(train, val);
     }
 
     private List<Triplet> read(Path source, String split) {
-        return TwoAfcSources.read(source, split, config.seed());
+        return TwoAfcSources.read(source, split, config.schedule().seed());
     }
 
     // ---- models ----
 
     private void open(Split split) {
-        ModelRequest request = new ModelRequest(config.model(),
-                config.features() == null ? null : FeatureMode.parse(config.features()),
-                Precision.parse(config.precision()), options.device(), config.imageSize(),
-                config.preprocess().equals("upstream"),
-                config.activation() == null ? null : ModelRequest.parseActivation(config.activation()), List.of());
-        members = request.open(options.store());
+        members = config.model().request(options.device()).open(options.store());
         for (Member m : members) {
             if (m.features() == FeatureMode.PATCH_TOKENS) {
                 throw new PerceptException("--features patch_tokens is a grid, not a vector to align; use cls_patch "
                         + "for the patch-level objective");
             }
         }
-        training = config.method().equals(AlignConfig.MLP_HEAD)
-                ? new MlpHeadTraining(members, config.headHidden(), config.beta1(), config.beta2(), config.weightDecay(),
-                        config.seed(), split.all())
-                : new LoraTraining(members, config.lora(), config.beta1(), config.beta2(), config.weightDecay(),
-                        config.seed());
+        AlignConfig.Optimizer adam = config.optimizer();
+        training = config.method() == AlignConfig.Method.MLP_HEAD
+                ? new MlpHeadTraining(members, config.headHidden(), adam.beta1(), adam.beta2(), adam.weightDecay(),
+                        config.schedule().seed(), split.all())
+                : new LoraTraining(members, config.lora(), adam.beta1(), adam.beta2(), adam.weightDecay(),
+                        config.schedule().seed());
         if (training.needsPixels()) {
             pixels = new TripletPixels(members.stream().map(Member::preprocessing).toList(), options.pixelCacheBytes());
         }
@@ -215,15 +212,15 @@ public final class Aligner {
 
     private void trainEpoch(int epoch, List<Triplet> train, int stepsPerEpoch, int microBatches, int fromStep) {
         List<Triplet> order = new ArrayList<>(train);
-        Collections.shuffle(order, new Random(mix(config.seed(), epoch)));
-        int firstMicro = fromStep * config.accumulate();
-        Progress progress = Progress.onStderr(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()),
-                "triplets", order.size() - Math.min(order.size(), (long) firstMicro * config.batch()));
+        Collections.shuffle(order, new Random(Seeds.at(config.schedule().seed(), epoch)));
+        int firstMicro = fromStep * config.schedule().accumulate();
+        Progress progress = Progress.onStderr(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.schedule().epochs()),
+                "triplets", order.size() - Math.min(order.size(), (long) firstMicro * config.schedule().batch()));
         training.setTraining(true);
         CompletableFuture<Map<Preprocessing, float[]>> next = prepare(microBatch(order, firstMicro));
         for (int step = fromStep; step < stepsPerEpoch; step++) {
-            int end = Math.min(microBatches, (step + 1) * config.accumulate());
-            int start = step * config.accumulate();
+            int end = Math.min(microBatches, (step + 1) * config.schedule().accumulate());
+            int start = step * config.schedule().accumulate();
             long stepStart = System.nanoTime();
             double lossSum = 0;
             int stepTriplets = 0;
@@ -231,7 +228,7 @@ public final class Aligner {
                 List<Triplet> batch = microBatch(order, mb);
                 Map<Preprocessing, float[]> input = Embedder.await(next);
                 next = mb + 1 < microBatches ? prepare(microBatch(order, mb + 1)) : null;
-                Tensors.seed(mix(config.seed(), (long) epoch * microBatches + mb)); // dropout draws
+                Tensors.seed(Seeds.at(config.schedule().seed(), (long) epoch * microBatches + mb)); // dropout draws
                 double loss = training.accumulate(batch, input, config.margin(),
                         (double) batch.size() / tripletsIn(order, start, end));
                 if (!Double.isFinite(loss)) {
@@ -243,7 +240,7 @@ public final class Aligner {
                 stepTriplets += batch.size();
                 progress.advance(batch.size());
             }
-            training.step(config.lr());
+            training.step(config.optimizer().lr());
             double stepLoss = lossSum / stepTriplets;
             progress.note(String.format(Locale.ROOT, "loss %.4f", stepLoss));
             ObjectNode line = JsonFiles.mapper().createObjectNode();
@@ -261,12 +258,12 @@ public final class Aligner {
     }
 
     private List<Triplet> microBatch(List<Triplet> order, int index) {
-        int from = index * config.batch();
-        return order.subList(from, Math.min(order.size(), from + config.batch()));
+        int from = index * config.schedule().batch();
+        return order.subList(from, Math.min(order.size(), from + config.schedule().batch()));
     }
 
     private int tripletsIn(List<Triplet> order, int startMicro, int endMicro) {
-        return Math.min(order.size(), endMicro * config.batch()) - startMicro * config.batch();
+        return Math.min(order.size(), endMicro * config.schedule().batch()) - startMicro * config.schedule().batch();
     }
 
     /** Starts preparing a batch's pixels, if the model reads them. */
@@ -276,17 +273,34 @@ public final class Aligner {
 
     // ---- validation, checkpoints, the end ----
 
+    /**
+     * The 2AFC protocol on the validation triplets with this epoch's weights, plus the hinge loss
+     * per triplet; written as {@code epochs/<n>/validation.json} in the schema of every evaluation.
+     */
     private void validate(int epoch, List<Triplet> val) {
         training.setTraining(false);
         double[][] d;
         try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, EVAL_BATCH)) {
-            d = TwoAfcScore.distances(embedder, val, Progress.onStderr("validate", "img", 0));
+            Map<Path, float[]> features = TripletFeatures.embed(embedder, val, Progress.onStderr("validate", "img", 0));
+            d = TwoAfcTask.distances(features::get, val);
         }
-        double loss = HingeLoss.of(d, val.stream().mapToInt(Triplet::target).toArray(), config.margin());
-        Bootstrap.Interval score = TwoAfcScore.score(d, val, config.seed()).all();
+        List<Metric> scores = new ArrayList<>(TwoAfcTask.metrics(d, val));
+        Metric hinge = Metric.mean("loss", false,
+                HingeLoss.perTriplet(d, val.stream().mapToInt(Triplet::target).toArray(), config.margin()), 0);
+        scores.add(hinge);
+        double loss = hinge.value();
         double trainLoss = state.epochTriplets() == 0 ? Double.NaN : state.epochLossSum() / state.epochTriplets();
         boolean best = loss < state.bestValLoss();
-        training.writeOutput(epochFolder(epoch + 1));
+        Path output = epochFolder(epoch + 1);
+        training.writeOutput(output);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("epoch", epoch + 1);
+        details.put("train_loss", trainLoss);
+        details.put("best_so_far", best);
+        EvalResult result = EvalResult.of(new TaskResult(TwoAfcTask.NAME, validationSource(), null, scores, details, null),
+                evaluated(output), config.schedule().seed()).withSetting("validation");
+        result.write(output.getParent().resolve("validation.json"));
+        Bootstrap.Interval score = interval(result.metric(TwoAfcTask.NAME));
         ObjectNode line = JsonFiles.mapper().createObjectNode();
         line.put("epoch", epoch + 1);
         line.put("train_loss", trainLoss);
@@ -297,10 +311,32 @@ public final class Aligner {
         line.put("best", best);
         metrics.append(line);
         options.log().printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, val loss %.4f, val 2AFC %.4f [%.4f, %.4f]%s%n",
-                epoch + 1, config.epochs(), trainLoss, loss, score.mean(), score.low(), score.high(),
+                epoch + 1, config.schedule().epochs(), trainLoss, loss, score.mean(), score.low(), score.high(),
                 best ? " (best so far)" : "");
         state = state.afterValidation(epoch + 1, best, loss, metrics.bytes());
         checkpoint();
+    }
+
+    private static Bootstrap.Interval interval(EvalResult.Score s) {
+        return new Bootstrap.Interval(s.value(), s.low(), s.high(), s.n());
+    }
+
+    /** The model an epoch's output stands for: the base model with that epoch's adapter or head. */
+    private EvalResult.EvaluatedModel evaluated(Path output) {
+        AlignConfig.Model m = config.model();
+        String features = m.features() == null ? "default" : m.features().cliName();
+        return config.method() == AlignConfig.Method.MLP_HEAD
+                ? new EvalResult.EvaluatedModel(m.spec(), null, output.toString(), features)
+                : new EvalResult.EvaluatedModel(m.spec(), output.toString(), null, features);
+    }
+
+    /** Where the validation triplets come from, as the validation result names its dataset. */
+    private Path validationSource() {
+        if (config.triplets().val() != null) {
+            return config.triplets().val();
+        }
+        boolean trainValFolders = Files.isDirectory(config.triplets().data().resolve("train")) && Files.isDirectory(config.triplets().data().resolve("val"));
+        return trainValFolders ? config.triplets().data().resolve("val") : config.triplets().data();
     }
 
     /** Where epoch {@code n}'s adapter lives; for an ensemble, one subfolder per member. */
@@ -315,7 +351,7 @@ public final class Aligner {
 
     private Result finish() {
         Path kept = options.out().resolve(training.outputName());
-        copyTree(epochFolder(state.bestEpoch()), kept);
+        AtomicCopy.tree(epochFolder(state.bestEpoch()), kept);
         List<Epoch> epochs = metrics.epochs();
         ObjectNode result = JsonFiles.mapper().createObjectNode();
         result.put("adapter", kept.toString());
@@ -337,21 +373,6 @@ public final class Aligner {
         return new Result(kept, state.bestEpoch(), epochs);
     }
 
-    /** Copies a folder's files, each atomically, so a kill mid-copy leaves whole files only. */
-    private static void copyTree(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-                Files.copy(f, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new PerceptException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
-        }
-    }
-
     private void close() {
         if (pixels != null) {
             pixels.close();
@@ -367,10 +388,5 @@ public final class Aligner {
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    /** A seed for one position of the run, decorrelated from its neighbours. */
-    static long mix(long seed, long position) {
-        return new SplittableRandom(seed ^ (position * 0x9E3779B97F4A7C15L)).nextLong();
     }
 }

@@ -21,12 +21,12 @@ final class HingeLoss {
         return targets;
     }
 
-    /** The same loss on distances already computed (validation), in double precision. */
-    static double of(double[][] distances, int[] targets, double margin) {
-        double sum = 0;
+    /** Each triplet's loss on distances already computed (validation), in double precision: rows of one value. */
+    static double[][] perTriplet(double[][] distances, int[] targets, double margin) {
+        double[][] rows = new double[targets.length][];
         for (int i = 0; i < targets.length; i++) {
-            sum += Math.max(0, margin - (distances[i][0] - distances[i][1]) * targets[i]);
+            rows[i] = new double[] {Math.max(0, margin - (distances[i][0] - distances[i][1]) * targets[i])};
         }
-        return sum / targets.length;
+        return rows;
     }
 }

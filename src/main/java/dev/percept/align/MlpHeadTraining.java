@@ -12,12 +12,8 @@ import dev.percept.tensor.Adam;
 import dev.percept.tensor.HingeStep;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * DreamSim's MLP-head variant: the backbone stays frozen and a residual MLP on its feature is
@@ -30,7 +26,7 @@ final class MlpHeadTraining implements TrainableModel {
     private final Member member;
     private final MlpHead head;
     private final Adam adam;
-    private final Map<Path, float[]> features = new HashMap<>();
+    private final Map<Path, float[]> features;
 
     MlpHeadTraining(List<Member> members, int hidden, double beta1, double beta2, double weightDecay, long seed,
             List<Triplet> triplets) {
@@ -39,14 +35,9 @@ final class MlpHeadTraining implements TrainableModel {
                     + members.size());
         }
         this.member = members.get(0);
-        List<Path> images = new ArrayList<>(new TreeSet<>(triplets.stream()
-                .flatMap(t -> Stream.of(t.ref(), t.left(), t.right())).toList()));
         try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, EMBED_BATCH)) {
-            embedder.embed(images, (first, rows) -> {
-                for (int i = 0; i < rows.length; i++) {
-                    features.put(images.get(first + i), rows[i]);
-                }
-            }, Progress.onStderr("embed (frozen backbone)", "img", images.size()));
+            features = TripletFeatures.embed(embedder, triplets,
+                    Progress.onStderr("embed (frozen backbone)", "img", Triplet.distinctImages(triplets).size()));
         }
         Tensors.seed(seed);
         int dim = member.backbone().config().featureDim(member.features());

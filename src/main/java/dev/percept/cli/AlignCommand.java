@@ -1,10 +1,12 @@
 package dev.percept.cli;
 
 import dev.percept.PerceptException;
+import dev.percept.hub.KnownModel;
+import dev.percept.hub.KnownModels;
 import dev.percept.align.AlignConfig;
 import dev.percept.align.Aligner;
 import dev.percept.align.LoraSpec;
-import dev.percept.tensor.ComputeDevice;
+import dev.percept.embed.ModelRequest;
 import dev.percept.tensor.Engine;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -119,22 +121,33 @@ final class AlignCommand implements Callable<Integer> {
             throw new PerceptException("align trains a new adapter from the base model; --adapter is not taken here "
                     + "(merge one first with `percept merge` to train on top of it)");
         }
-        if (!model.normalize.equals("none")) {
+        if (model.normalize != null && !model.normalize.equals("none")) {
             throw new PerceptException("align trains on plain cosine distances; --normalize is for embedding");
         }
+        if (KnownModels.DEFAULT.find(model.model.strip()).filter(KnownModel::isDreamSim).isPresent()) {
+            throw new PerceptException(model.model + " is one of DreamSim's released, already aligned models; align starts"
+                    + " from backbones, e.g. dino_vitb16 or ensemble (DreamSim's three)");
+        }
         boolean ensemble = model.memberNames().size() > 1;
-        boolean head = method.equals(AlignConfig.MLP_HEAD);
+        AlignConfig.Method trained = AlignConfig.Method.parse(method);
+        boolean head = trained == AlignConfig.Method.MLP_HEAD;
         LoraSpec defaults = ensemble ? LoraSpec.ensembleDefault() : LoraSpec.singleDefault();
         LoraSpec lora = new LoraSpec(rank != null ? rank : defaults.rank(), alpha != null ? alpha : defaults.alpha(),
                 dropout != null ? dropout : defaults.dropout(),
                 Arrays.stream(targets.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
         double[] b = parseBetas(betas);
-        AlignConfig config = new AlignConfig(model.model, model.features, model.precision, model.imageSize,
-                model.preprocess, model.activation, data, split, val, valFraction, maxTriplets, lora, lr, b[0], b[1],
-                weightDecay, batch != null ? batch : head ? 512 : ensemble ? 16 : 32, accumulate,
-                epochs != null ? epochs : head ? 20 : ensemble ? 6 : 8, margin, seed, method, headHidden);
+        ModelRequest request = model.request();
+        AlignConfig config = new AlignConfig(
+                new AlignConfig.Model(request.spec(), request.features(), request.precision(), request.imageSize(),
+                        request.preprocess(), request.activation(), request.checkpointKey()),
+                new AlignConfig.Triplets(data, split, val, valFraction, maxTriplets),
+                trained, lora, headHidden,
+                new AlignConfig.Optimizer(lr, b[0], b[1], weightDecay),
+                margin,
+                new AlignConfig.Schedule(batch != null ? batch : head ? 512 : ensemble ? 16 : 32, accumulate,
+                        epochs != null ? epochs : head ? 20 : ensemble ? 6 : 8, seed));
         Engine.start(model.threads);
-        Aligner.run(config, new Aligner.RunOptions(out, resume, ComputeDevice.parse(model.device), model.store(),
+        Aligner.run(config, new Aligner.RunOptions(out, resume, request.device(), model.store(),
                 checkpointSeconds, pixelCacheMb << 20, System.out));
         return 0;
     }

@@ -1,14 +1,12 @@
 package dev.percept.cli;
 
-import dev.percept.eval.Bootstrap;
+import dev.percept.embed.ModelRequest;
 import dev.percept.eval.DownstreamTask;
+import dev.percept.eval.EvalResult;
 import dev.percept.eval.FeatureSource;
-import dev.percept.eval.TaskReport;
 import dev.percept.eval.TaskResult;
-import dev.percept.io.JsonFiles;
 import dev.percept.tensor.Engine;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +20,7 @@ abstract class EvalTaskCommand implements Callable<Integer> {
     @Mixin
     DownstreamOptions downstream;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder in its public layout.")
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder in its public layout (2afc: a 2AFC source).")
     Path data;
 
     @Option(names = "--layout", paramLabel = "NAME",
@@ -42,33 +40,50 @@ abstract class EvalTaskCommand implements Callable<Integer> {
 
     abstract DownstreamTask task();
 
+    /** The test split asked for (null: the dataset's own). */
+    String testSplit() {
+        return testSplit;
+    }
+
     /** The dataset the probe trains on instead of --data's train split (depth only), or null. */
     Path trainData() {
         return null;
     }
 
-    /** The feature mode the probe read, as the JSON reports it. */
-    private String features() {
-        if (task().dense()) {
-            return "patch_tokens";
-        }
-        return model.features == null ? "default" : model.features;
-    }
-
     @Override
     public Integer call() {
         Engine.start(model.threads);
+        ModelRequest request = model.request();
         TaskResult r;
-        try (FeatureSource source = new FeatureSource(model.request(), model.store(), downstream.cache(), model.normalization(),
+        try (FeatureSource source = new FeatureSource(request, model.store(), downstream.cache(), model.normalization(),
                 downstream.batch)) {
-            r = task().run(source, data, downstream.options(layout, trainSplit, testSplit).withTrainData(trainData()));
+            r = task().run(source, data, downstream.options(layout, trainSplit, testSplit()).withTrainData(trainData()));
         }
-        Map<String, Bootstrap.Interval> intervals = TaskReport.intervals(r, downstream.seed);
-        System.out.print(TaskReport.table(r, model.model, intervals));
+        EvalResult result = EvalResult.of(r, EvalResult.EvaluatedModel.of(request), downstream.seed);
+        System.out.print(result.table());
         if (out != null) {
-            JsonFiles.write(out, TaskReport.json(r, model.model, model.adapter, features(), intervals));
+            result.write(out);
         }
         return 0;
+    }
+
+    @Command(name = "2afc", mixinStandardHelpOptions = true,
+            description = "Agreement with human 2AFC votes (ties count 0.5), with 95%% bootstrap intervals, "
+                    + "per subset (NIGHTS is_imagenet, BAPPS subsets) and overall. --data: NIGHTS folder (data.csv), "
+                    + "BAPPS 2afc folder, folder of class folders, THINGS list (.txt), or a CSV with ref,left,right,p.")
+    static final class TwoAfc extends EvalTaskCommand {
+        @Option(names = "--split", defaultValue = "test", paramLabel = "NAME",
+                description = "NIGHTS split: train, val or test. Default: ${DEFAULT-VALUE}.")
+        String split;
+
+        DownstreamTask task() {
+            return DownstreamTask.TWO_AFC;
+        }
+
+        @Override
+        String testSplit() {
+            return split;
+        }
     }
 
     @Command(name = "knn", mixinStandardHelpOptions = true,

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PretrainCommand.class,
             CompareCommand.class,
             MergeCommand.class,
+            ConvertCommand.class,
             ModelsCommand.class,
             PullCommand.class,
             ReportCommand.class,

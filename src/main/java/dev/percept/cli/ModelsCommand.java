@@ -1,5 +1,6 @@
 package dev.percept.cli;
 
+import dev.percept.hub.DreamSimSettings;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -24,10 +25,17 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Hub cache folder (default: as huggingface_hub).")
     private Path cacheDir;
 
+    @Option(names = "--dreamsim-cache", paramLabel = "DIR",
+            description = "Folder of DreamSim's released checkpoints (default: $PERCEPT_DREAMSIM_CACHE, else "
+                    + "~/.cache/percept/dreamsim).")
+    private Path dreamsimCache;
+
     @Override
     public Integer call() {
-        ModelStore store = new ModelStore(HubSettings.fromEnvironment().withCacheDir(cacheDir), KnownModels.DEFAULT);
-        spec.commandLine().getOut().print(ModelTable.render(store.cache().root(), store.list()));
+        HubSettings hub = HubSettings.fromEnvironment().withCacheDir(cacheDir);
+        ModelStore store = new ModelStore(hub, DreamSimSettings.fromEnvironment(hub).withCacheDir(dreamsimCache),
+                KnownModels.DEFAULT);
+        spec.commandLine().getOut().print(ModelTable.render(store.cache().root(), store.dreamsim().root(), store.list()));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -1,21 +1,22 @@
 package dev.percept.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
 import dev.percept.console.Progress;
+import dev.percept.console.TextTable;
 import dev.percept.data.LabeledImages;
-import dev.percept.embed.Embedder;
+import dev.percept.embed.ModelRequest;
+import dev.percept.eval.EvalResult;
+import dev.percept.eval.FeatureCache;
+import dev.percept.eval.FeatureSource;
 import dev.percept.eval.RetrievalAugmented;
 import dev.percept.eval.VlmClient;
-import dev.percept.io.JsonFiles;
-import dev.percept.model.Member;
+import dev.percept.io.MappedFloats;
+import dev.percept.model.FeatureMode;
+import dev.percept.tensor.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,6 +52,10 @@ final class RagCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int batch;
+
+    @Option(names = "--feature-cache", paramLabel = "DIR",
+            description = "Where extracted features are kept (default: $PERCEPT_FEATURE_CACHE or ~/.cache/percept/features).")
+    Path featureCache;
 
     @Option(names = "--vlm-url", paramLabel = "URL",
             description = "OpenAI-compatible endpoint (http://host:port, .../v1 or .../v1/chat/completions). "
@@ -92,41 +97,50 @@ final class RagCommand implements Callable<Integer> {
         if (vlm != null) {
             vlm.checkReachable();
         }
-        List<Member> members = model.open();
-        int dim;
+        ModelRequest request = model.request();
+        if (request.features() == FeatureMode.PATCH_TOKENS) {
+            throw new PerceptException("eval rag needs one feature vector per image, not patch_tokens");
+        }
+        Engine.start(model.threads);
         float[] supportFeatures;
         float[] queryFeatures;
-        String features = members.stream().map(m -> m.features().cliName()).collect(Collectors.joining(","));
-        try (Embedder embedder = new Embedder(members, model.normalization(), batch)) {
-            if (embedder.rowShape().length != 1) {
-                throw new PerceptException("eval rag needs one feature vector per image, not " + features);
-            }
-            dim = embedder.rowLength();
-            supportFeatures = embedder.embedRows(support.images(), Progress.onStderr("embed support", "img", support.size()));
-            queryFeatures = embedder.embedRows(query.images(), Progress.onStderr("embed queries", "img", query.size()));
-        } finally {
-            members.forEach(m -> m.backbone().close());
+        FeatureCache cache = new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir());
+        try (FeatureSource source = new FeatureSource(request, model.store(), cache, model.normalization(), batch)) {
+            supportFeatures = floats(source.vectors(support.images(), "support"));
+            queryFeatures = floats(source.vectors(query.images(), "queries"));
         }
+        int dim = supportFeatures.length / support.size();
         int perSeed = queries == 0 ? query.size() : Math.min(queries, query.size());
         RetrievalAugmented.Result result = RetrievalAugmented.run(support, supportFeatures, query, queryFeatures, dim,
                 settings, vlm == null ? RetrievalAugmented::vote : vlm,
                 Progress.onStderr(vlm == null ? "vote" : "vlm", "query", (long) perSeed * seeds));
         String classifier = vlm == null ? "vote" : vlmModel + " at " + vlm.endpoint();
-        System.out.printf(Locale.ROOT, "retrieval-augmented classification, %s on %s, k=%d, %s%n%-8s %8s %8s %9s %9s%n",
-                model.model, data, k, classifier, "seed", "queries", "support", "accuracy", "unparsed");
+        EvalResult report = result.report(data, EvalResult.EvaluatedModel.of(request), classifier,
+                (vlmUrl == null ? "vote" : vlmModel) + ", k=" + k, k);
+        System.out.print(report.table());
+        TextTable perSeedTable = new TextTable("seed", "queries", "support", "accuracy", "unparsed");
         for (RetrievalAugmented.SeedResult s : result.seeds()) {
-            System.out.printf(Locale.ROOT, "%-8d %8d %8d %9.4f %9d%n", s.seed(), s.queries(), s.support(), s.accuracy(), s.unparsed());
+            perSeedTable.row(Long.toString(s.seed()), Integer.toString(s.queries()), Integer.toString(s.support()),
+                    String.format(Locale.ROOT, "%.4f", s.accuracy()), Integer.toString(s.unparsed()));
         }
-        System.out.printf(Locale.ROOT, "accuracy %.4f   95%% CI [%.4f, %.4f] over %d seeds%n",
-                result.accuracy().mean(), result.accuracy().low(), result.accuracy().high(), seeds);
+        System.out.print(perSeedTable.render());
         if (!result.unparsedAnswers().isEmpty()) {
             System.err.println("answers naming no class (first " + result.unparsedAnswers().size() + "):");
             result.unparsedAnswers().forEach(a -> System.err.println("  " + a));
         }
         if (out != null) {
-            JsonFiles.write(out, json(result, features, classifier));
+            report.write(out);
         }
         return 0;
+    }
+
+    private static float[] floats(MappedFloats rows) {
+        if (rows.shape().length != 2) {
+            throw new PerceptException("eval rag needs one feature vector per image, not a grid of " + rows.rowElements());
+        }
+        float[] out = new float[(int) (rows.rows() * rows.rowElements())];
+        rows.rows(0, rows.rows()).asFloatBuffer().get(out);
+        return out;
     }
 
     private VlmClient vlmClient() {
@@ -146,29 +160,4 @@ final class RagCommand implements Callable<Integer> {
                 Duration.ofSeconds(vlmTimeout), vlmAttempts, Duration.ofSeconds(1), vlmImageSize));
     }
 
-    private ObjectNode json(RetrievalAugmented.Result result, String features, String classifier) {
-        ObjectNode root = JsonFiles.mapper().createObjectNode();
-        root.put("task", "rag");
-        root.put("dataset", data.toString());
-        root.put("model", model.model);
-        root.put("adapter", model.adapter);
-        root.put("features", features);
-        root.put("setting", (vlmUrl == null ? "vote" : vlmModel) + ", k=" + k);
-        root.put("classifier", classifier);
-        root.put("k", k);
-        ObjectNode accuracy = root.putObject("metrics").putObject("accuracy");
-        accuracy.put("value", result.accuracy().mean());
-        accuracy.put("ci_low", result.accuracy().low());
-        accuracy.put("ci_high", result.accuracy().high());
-        accuracy.put("higher_is_better", true);
-        ArrayNode perSeed = root.putArray("per_seed");
-        for (RetrievalAugmented.SeedResult s : result.seeds()) {
-            perSeed.addObject().put("seed", s.seed()).put("queries", s.queries()).put("support", s.support())
-                    .put("correct", s.correct()).put("accuracy", s.accuracy()).put("unparsed", s.unparsed());
-        }
-        root.put("unparsed", result.unparsed());
-        ArrayNode examples = root.putArray("unparsed_answers");
-        result.unparsedAnswers().forEach(examples::add);
-        return root;
-    }
 }

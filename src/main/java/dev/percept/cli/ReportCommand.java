@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write one self-contained HTML report (tables, bar charts with 95%% intervals, nearest-neighbour "
-                + "galleries) from `percept compare` and `percept eval` JSON files.")
+                + "galleries) from compare.json and any evaluation result (percept eval tasks, 2afc, rag; alignment "
+                + "epochs/<n>/validation.json).")
 final class ReportCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "FILE",
             description = "compare.json or a `percept eval ... --out` result; repeat to merge several.")

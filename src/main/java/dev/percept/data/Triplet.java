@@ -2,6 +2,9 @@ package dev.percept.data;
 
 import dev.percept.PerceptException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * One two-alternative forced-choice judgment: which of {@code left} and {@code right} is closer to
@@ -21,5 +24,10 @@ public record Triplet(Path ref, Path left, Path right, double rightVote, String 
     /** The hinge loss target: +1 when most judges chose the right image, else -1. */
     public int target() {
         return Math.round(rightVote) == 1 ? 1 : -1;
+    }
+
+    /** Every image the triplets show, once each, sorted: what an evaluation or a frozen-feature trainer embeds. */
+    public static List<Path> distinctImages(List<Triplet> triplets) {
+        return List.copyOf(new TreeSet<>(triplets.stream().flatMap(t -> Stream.of(t.ref(), t.left(), t.right())).toList()));
     }
 }

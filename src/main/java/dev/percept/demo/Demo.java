@@ -1,46 +1,42 @@
 package dev.percept.demo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
 import dev.percept.align.AlignConfig;
 import dev.percept.align.Aligner;
 import dev.percept.align.LoraSpec;
-import dev.percept.align.TwoAfcScore;
 import dev.percept.console.Progress;
-import dev.percept.data.Triplet;
-import dev.percept.data.TwoAfcSources;
-import dev.percept.embed.Embedder;
+import dev.percept.console.TextTable;
 import dev.percept.embed.ModelRequest;
-import dev.percept.eval.Bootstrap;
 import dev.percept.eval.Comparison;
 import dev.percept.eval.ComparisonReport;
 import dev.percept.eval.DownstreamTask;
+import dev.percept.eval.EvalResult;
 import dev.percept.eval.FeatureCache;
 import dev.percept.eval.TaskOptions;
 import dev.percept.hub.ModelStore;
 import dev.percept.io.JsonFiles;
+import dev.percept.model.FeatureMode;
 import dev.percept.model.FeatureNorm;
-import dev.percept.model.Member;
+import dev.percept.model.MlpHead;
 import dev.percept.report.HtmlReport;
 import dev.percept.report.ResultFiles;
 import dev.percept.synth.Size;
 import dev.percept.synth.SyntheticWorld;
 import dev.percept.synth.World;
 import dev.percept.tensor.ComputeDevice;
-import dev.percept.tensor.Precision;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The whole study on the synthetic world, offline: build (or reuse) the world, align the bundled
  * stand-in on the NIGHTS-like triplets with the image and the patch objective and on the other
  * three triplet sources (the dataset ablation), then score every model on held-out 2AFC and on
- * every downstream task, print the tables and write the HTML report. Every stage reuses what an
+ * every downstream task in one comparison (the same protocol as `percept compare`), print the
+ * tables and write the HTML report. Every stage reuses what an
  * earlier run of the same folder finished, and an interrupted alignment resumes.
  */
 public final class Demo {
@@ -53,7 +49,7 @@ public final class Demo {
             PrintStream log) {}
 
     /** One aligned model: which triplets it saw and which feature it was trained on. */
-    record Variant(String name, String source, Path data, String features) {}
+    record Variant(String name, String source, Path data, FeatureMode features) {}
 
     private Demo() {}
 
@@ -69,7 +65,7 @@ public final class Demo {
         Path root = world.root();
         List<Variant> variants = List.of(
                 new Variant("nights", "NIGHTS-like, image level (cls)", root.resolve("nights"), null),
-                new Variant("nights-patch", "NIGHTS-like, patch level (cls_patch)", root.resolve("nights"), "cls_patch"),
+                new Variant("nights-patch", "NIGHTS-like, patch level (cls_patch)", root.resolve("nights"), FeatureMode.CLS_PATCH),
                 new Variant("bapps", "BAPPS-like", root.resolve("bapps/2afc"), null),
                 new Variant("things", "THINGS-like", root.resolve("things/triplets.txt"), null),
                 new Variant("imagenet", "ImageNet-like class folders", root.resolve("imagenet"), null));
@@ -79,21 +75,14 @@ public final class Demo {
             align(s, v);
         }
 
-        stage(s, 3, "2AFC on the held-out NIGHTS-like test split");
-        List<Path> resultFiles = new ArrayList<>();
-        Path results = s.out().resolve("results");
-        resultFiles.add(twoAfc(s, results, "base", null));
-        for (Variant v : variants) {
-            resultFiles.add(twoAfc(s, results, v.name(), adapter(s, v)));
-        }
-
-        stage(s, 4, "downstream tasks: counting, segmentation, depth, retrieval, classification");
+        stage(s, 3, "2AFC on the held-out NIGHTS-like test split, and the downstream tasks: counting, segmentation, "
+                + "depth, retrieval, classification");
         List<Comparison.Entry> entries = new ArrayList<>();
-        entries.add(new Comparison.Entry("base", request(s, null)));
+        entries.add(new Comparison.Entry("base", ModelRequest.of(s.standin().toString())));
         for (Variant v : variants) {
-            entries.add(new Comparison.Entry(v.name(), request(s, adapter(s, v))));
+            entries.add(new Comparison.Entry(v.name(), ModelRequest.of(s.standin().toString()).withAdapters(List.of(adapter(s, v)))));
         }
-        List<Comparison.SuiteItem> suite = List.of(
+        List<Comparison.SuiteItem> suite = List.of(item("2afc", root.resolve("nights")),
                 item("counting", root.resolve("counting")), item("segmentation", root.resolve("segmentation")),
                 item("depth", root.resolve("depth")), item("retrieval", root.resolve("retrieval")),
                 item("classification", root.resolve("classification")));
@@ -102,11 +91,15 @@ public final class Demo {
         List<ComparisonReport.Column> columns = ComparisonReport.columns(comparison, s.seed());
         Path compare = s.out().resolve("compare.json");
         JsonFiles.write(compare, ComparisonReport.json(comparison, columns));
-        resultFiles.add(0, compare);
+        Path results = s.out().resolve("results");
+        for (Comparison.Entry e : entries) { // each model's 2AFC result on its own, as `percept eval 2afc --out` writes it
+            EvalResult.of(comparison.results().get(e.name()).get(0), EvalResult.EvaluatedModel.of(e.request()), s.seed())
+                    .write(results.resolve("2afc-" + e.name() + ".json"));
+        }
 
-        stage(s, 5, "report");
+        stage(s, 4, "report");
         Path report = s.out().resolve("report.html");
-        HtmlReport.write(ResultFiles.read(resultFiles),
+        HtmlReport.write(ResultFiles.read(List.of(compare)),
                 "percept demo: perceptual alignment of a tiny ViT on a synthetic world", report);
 
         s.log().println();
@@ -116,17 +109,17 @@ public final class Demo {
             s.log().printf(Locale.ROOT, "  %-13s %s%n", v.name(), v.source());
         }
         s.log().println();
-        s.log().print(twoAfcTable(resultFiles.subList(1, resultFiles.size())));
-        s.log().println();
         s.log().print(ComparisonReport.table(comparison, columns));
         s.log().println();
         s.log().print(Findings.summary(columns, "base", "nights", variants.stream().map(Variant::name).toList()));
-        s.log().printf(Locale.ROOT, "%nreport: %s%ncompare.json: %s%nruns: %s%ndone in %.1f min%n", report, compare,
-                s.out().resolve("runs"), (System.nanoTime() - start) / 60e9);
+        s.log().print(TextTable.title("report: " + report));
+        s.log().print(TextTable.title("compare.json: " + compare));
+        s.log().print(TextTable.title("runs: " + s.out().resolve("runs")));
+        s.log().printf(Locale.ROOT, "done in %.1f min%n", (System.nanoTime() - start) / 60e9);
     }
 
     private static void stage(Settings s, int n, String what) {
-        s.log().printf(Locale.ROOT, "[%d/5] %s%n", n, what);
+        s.log().print(TextTable.title(String.format(Locale.ROOT, "[%d/4] %s", n, what)));
     }
 
     private static Comparison.SuiteItem item(String task, Path data) {
@@ -137,11 +130,6 @@ public final class Demo {
         return s.out().resolve("runs").resolve(v.name()).resolve("adapter");
     }
 
-    private static ModelRequest request(Settings s, Path adapter) {
-        return new ModelRequest(s.standin().toString(), null, Precision.AUTO, ComputeDevice.CPU, 0, false, null,
-                adapter == null ? List.of() : List.of(adapter));
-    }
-
     /** Aligns one variant, or reuses (or resumes) what an earlier demo left in its run folder. */
     private static void align(Settings s, Variant v) {
         Path run = s.out().resolve("runs").resolve(v.name());
@@ -150,9 +138,10 @@ public final class Demo {
             return;
         }
         s.log().println("  " + v.name() + ": " + v.source());
-        AlignConfig config = new AlignConfig(s.standin().toString(), v.features(), "auto", 0, "dreamsim", null, v.data(),
-                "train", null, 0.1, s.maxTriplets(), LoraSpec.singleDefault(), s.lr(), 0.5, 0.999, 0, 32, 1, s.epochs(),
-                AlignConfig.MARGIN, s.seed(), AlignConfig.LORA, 512);
+        AlignConfig config = new AlignConfig(AlignConfig.Model.of(s.standin().toString(), v.features()),
+                AlignConfig.Triplets.of(v.data(), s.maxTriplets()), AlignConfig.Method.LORA, LoraSpec.singleDefault(),
+                MlpHead.DEFAULT_HIDDEN, AlignConfig.Optimizer.dreamsim(s.lr()), AlignConfig.MARGIN,
+                new AlignConfig.Schedule(32, 1, s.epochs(), s.seed()));
         Aligner.run(config, new Aligner.RunOptions(run, Files.isRegularFile(run.resolve("config.json")), ComputeDevice.CPU,
                 s.store(), 30, 1L << 30, quiet(s.log())));
     }
@@ -175,67 +164,5 @@ public final class Demo {
                 }
             }
         }, true);
-    }
-
-    /** Scores one model on the NIGHTS-like test split and writes it as a `percept eval` result file. */
-    private static Path twoAfc(Settings s, Path results, String name, Path adapter) {
-        Path file = results.resolve("2afc-" + name + ".json");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
-        Path nights = s.out().resolve("world/nights");
-        List<Triplet> test = TwoAfcSources.read(nights, "test", s.seed());
-        List<Member> members = request(s, adapter).open(s.store());
-        TwoAfcScore.Result r;
-        try (Embedder embedder = new Embedder(members, FeatureNorm.NONE, 64)) {
-            r = TwoAfcScore.score(embedder, test, Progress.onStderr("2afc " + name, "img", 0), s.seed());
-        } finally {
-            members.forEach(m -> m.backbone().close());
-        }
-        ObjectNode root = JsonFiles.mapper().createObjectNode();
-        root.put("task", "2afc");
-        root.put("dataset", nights.toString());
-        root.put("model", s.standin().toString());
-        if (adapter == null) {
-            root.putNull("adapter");
-        } else {
-            root.put("adapter", adapter.toString());
-        }
-        root.put("features", "cls");
-        ObjectNode metrics = root.putObject("metrics");
-        put(metrics.putObject("2afc"), r.all());
-        for (Map.Entry<String, Bootstrap.Interval> e : r.subsets().entrySet()) {
-            put(metrics.putObject("2afc_" + e.getKey()), e.getValue());
-        }
-        JsonFiles.write(file, root);
-        return file;
-    }
-
-    private static void put(ObjectNode node, Bootstrap.Interval i) {
-        node.put("value", i.mean());
-        node.put("ci_low", i.low());
-        node.put("ci_high", i.high());
-        node.put("higher_is_better", true);
-    }
-
-    private static String twoAfcTable(List<Path> files) {
-        StringBuilder out = new StringBuilder("2AFC agreement with the synthetic judges, NIGHTS-like test split (95% CI)\n");
-        out.append(String.format(Locale.ROOT, "%-13s %24s %24s %24s%n", "model", "all", "imagenet (studio)", "other (outdoor)"));
-        for (Path f : files) {
-            var n = JsonFiles.readObject(f);
-            String name = f.getFileName().toString().replaceFirst("^2afc-", "").replaceFirst("\\.json$", "");
-            out.append(String.format(Locale.ROOT, "%-13s %24s %24s %24s%n", name, cell(n, "2afc"), cell(n, "2afc_imagenet"),
-                    cell(n, "2afc_other")));
-        }
-        return out.toString();
-    }
-
-    private static String cell(com.fasterxml.jackson.databind.JsonNode n, String metric) {
-        var m = n.path("metrics").path(metric);
-        if (m.isMissingNode()) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", m.get("value").asDouble(), m.get("ci_low").asDouble(),
-                m.get("ci_high").asDouble());
     }
 }

@@ -8,15 +8,12 @@ import dev.percept.PerceptException;
 import dev.percept.console.Progress;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.NpyRowWriter;
+import dev.percept.io.Sha256;
 import dev.percept.model.FeatureNorm;
 import dev.percept.model.Member;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -54,7 +51,7 @@ public final class EmbeddingFiles {
         shape[0] = images.size();
         System.arraycopy(row, 0, shape, 1, row.length);
         ObjectNode description = describe(members, normalization, images, shape);
-        String job = sha256(description.toString());
+        String job = Sha256.hex(description.toString());
         Path jobFile = jobFile(out);
         long done = rowsDone(jobFile, job, out);
         if (done > 0) {
@@ -84,14 +81,6 @@ public final class EmbeddingFiles {
             Files.deleteIfExists(jobFile);
         } catch (IOException e) {
             throw new PerceptException("cannot remove " + jobFile + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -37,8 +37,8 @@ public final class Comparison {
             throw new PerceptException("compare: model names must differ, got " + models.stream().map(Entry::name).toList());
         }
         for (SuiteItem item : suite) { // a typo in a path fails before any model runs
-            if (!java.nio.file.Files.isDirectory(item.data())) {
-                throw new PerceptException("--suite " + item.label() + "=" + item.data() + ": no such folder");
+            if (!java.nio.file.Files.exists(item.data())) {
+                throw new PerceptException("--suite " + item.label() + "=" + item.data() + ": no such file or folder");
             }
         }
         Map<String, List<TaskResult>> results = new LinkedHashMap<>();

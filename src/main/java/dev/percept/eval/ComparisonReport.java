@@ -2,6 +2,7 @@ package dev.percept.eval;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.percept.console.TextTable;
 import dev.percept.io.JsonFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,40 +56,41 @@ public final class ComparisonReport {
         return p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "";
     }
 
+    /** How the tables mark things, in lines that fit the terminal. */
+    public static final String LEGEND = "* best per row (^ higher is better, v lower); differences: paired bootstrap over test items,\n"
+            + "  * p < 0.05, ** p < 0.01, *** p < 0.001\n";
+
+    /**
+     * One row per task metric and one column per model (the best marked), then one row per task
+     * metric and one column per model minus the first (headed "minus <first>") with its significance; at most
+     * {@link TextTable#WIDTH} columns wide (more models continue in further blocks).
+     */
     public static String table(Comparison.Result result, List<Column> columns) {
-        int width = 14;
+        List<String> header = new ArrayList<>(List.of("metric"));
+        result.models().forEach(e -> header.add(e.name()));
+        TextTable values = new TextTable(header);
         for (Column c : columns) {
-            width = Math.max(width, header(c).length() + 2);
-        }
-        int nameWidth = 10;
-        for (Comparison.Entry e : result.models()) {
-            nameWidth = Math.max(nameWidth, e.name().length() + 10);
-        }
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + nameWidth + "s", "model"));
-        for (Column c : columns) {
-            s.append(String.format(Locale.ROOT, "%" + width + "s", header(c)));
-        }
-        s.append('\n');
-        for (Comparison.Entry e : result.models()) {
-            s.append(String.format(Locale.ROOT, "%-" + nameWidth + "s", e.name()));
-            for (Column c : columns) {
-                s.append(String.format(Locale.ROOT, "%" + width + "s",
-                        String.format(Locale.ROOT, "%.4f%s", c.values().get(e.name()).mean(), e.name().equals(c.best()) ? "*" : " ")));
+            List<String> row = new ArrayList<>(List.of(header(c)));
+            for (Comparison.Entry e : result.models()) {
+                row.add(String.format(Locale.ROOT, "%.4f%s", c.values().get(e.name()).mean(), e.name().equals(c.best()) ? "*" : " "));
             }
-            s.append('\n');
+            values.row(row);
         }
-        for (int d = 0; d < result.models().size() - 1; d++) {
-            Difference first = columns.get(0).differences().get(d);
-            s.append(String.format(Locale.ROOT, "%-" + nameWidth + "s", first.a() + " - " + first.b()));
+        StringBuilder s = new StringBuilder(values.render());
+        if (result.models().size() > 1) {
+            List<String> diffHeader = new ArrayList<>(List.of("minus " + result.models().get(0).name()));
+            columns.get(0).differences().forEach(d -> diffHeader.add(d.a()));
+            TextTable diffs = new TextTable(diffHeader);
             for (Column c : columns) {
-                Bootstrap.Difference diff = c.differences().get(d).d();
-                s.append(String.format(Locale.ROOT, "%" + width + "s", String.format(Locale.ROOT, "%+.4f%-3s", diff.diff(), stars(diff.p()))));
+                List<String> row = new ArrayList<>(List.of(header(c)));
+                for (Difference d : c.differences()) {
+                    row.add(String.format(Locale.ROOT, "%+.4f%-3s", d.d().diff(), stars(d.d().p())));
+                }
+                diffs.row(row);
             }
-            s.append('\n');
+            s.append('\n').append(diffs.render());
         }
-        s.append("* best per column (arrows: higher or lower is better); differences: paired bootstrap over test items, "
-                + "* p < 0.05, ** p < 0.01, *** p < 0.001\n");
-        return s.toString();
+        return s.append(LEGEND).toString();
     }
 
     private static String header(Column c) {
@@ -103,11 +105,9 @@ public final class ComparisonReport {
             ObjectNode m = models.addObject();
             m.put("name", e.name());
             m.put("model", e.request().spec());
-            if (e.request().adapters().isEmpty()) {
-                m.putNull("adapter");
-            } else {
-                m.put("adapter", String.join(",", e.request().adapters().stream().map(Object::toString).toList()));
-            }
+            EvalResult.EvaluatedModel described = EvalResult.EvaluatedModel.of(e.request());
+            m.put("adapter", described.adapter());
+            m.put("head", described.head());
         }
         ArrayNode tasks = root.putArray("tasks");
         for (Column c : columns) {

@@ -22,22 +22,15 @@ public final class CountingTask {
         List<CountedImage> train = read(splits.layout(), data, splits.train());
         List<CountedImage> test = read(splits.layout(), data, splits.test());
         List<CountedImage> val = splits.val() == null ? null : read(splits.layout(), data, splits.val());
+        FitSplit<CountedImage> fit = FitSplit.of(train, val, options.seed());
+        double[] yTrain = counts(fit.train());
+        double[] yVal = counts(fit.val());
         Map<String, Object> details = new LinkedHashMap<>();
-        double[] yTrain = counts(train);
-        Holdout h = val == null || val.isEmpty() ? Holdout.of(train.size(), options.seed()) : null;
-        try (FeatureMatrix all = FeatureMatrix.load(source.vectors(images(train), "train"));
-                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(images(test), "test"));
-                FeatureMatrix xVal = h == null ? FeatureMatrix.load(source.vectors(images(val), "val")) : all.select(h.val());
-                FeatureMatrix heldTrain = h == null ? null : all.select(h.train())) {
-            FeatureMatrix xTrain = h == null ? all : heldTrain;
-            double[] yVal = h == null ? counts(val) : select(yTrain, h.val());
-            if (h != null) {
-                yTrain = select(yTrain, h.train());
-                details.put("validation", "held out of train");
-            }
+        try (FeatureMatrix xTrain = FeatureMatrix.load(source.vectors(images(fit.train()), "train"));
+                FeatureMatrix xVal = FeatureMatrix.load(source.vectors(images(fit.val()), "val"));
+                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(images(test), "test"))) {
             RidgeRegression.Result r = RidgeRegression.fit(xTrain, yTrain, xVal, yVal, xTest, options.ridgePenalties());
-            details.put("train", yTrain.length);
-            details.put("val", yVal.length);
+            fit.describe(details);
             details.put("test", test.size());
             details.put("penalty", r.penalty());
             details.put("val_mae", r.valMae());
@@ -60,13 +53,5 @@ public final class CountingTask {
 
     private static double[] counts(List<CountedImage> items) {
         return items.stream().mapToDouble(CountedImage::count).toArray();
-    }
-
-    private static double[] select(double[] values, int[] indices) {
-        double[] out = new double[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
-        return out;
     }
 }

@@ -6,8 +6,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The downstream protocols by their public names ({@code percept eval <task>}). */
+/**
+ * The protocols that score a model's features on a dataset, by their public names ({@code percept
+ * eval <task>}, {@code percept compare --suite TASK=DIR}): the downstream tasks and 2AFC.
+ */
 public enum DownstreamTask {
+    TWO_AFC,
     KNN,
     LINEAR,
     COUNTING,
@@ -16,7 +20,7 @@ public enum DownstreamTask {
     RETRIEVAL;
 
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return this == TWO_AFC ? TwoAfcTask.NAME : name().toLowerCase(Locale.ROOT);
     }
 
     /** Whether the probe reads patch-token grids (whatever --features says) rather than one vector per image. */
@@ -26,6 +30,7 @@ public enum DownstreamTask {
 
     public TaskResult run(FeatureSource source, Path data, TaskOptions options) {
         return switch (this) {
+            case TWO_AFC -> TwoAfcTask.run(source, data, options);
             case KNN -> KnnTask.run(source, data, options);
             case LINEAR -> LinearTask.run(source, data, options);
             case COUNTING -> CountingTask.run(source, data, options);

@@ -6,13 +6,12 @@ import dev.percept.PerceptException;
 import dev.percept.io.JsonFiles;
 import dev.percept.io.MappedFloats;
 import dev.percept.io.Npy;
+import dev.percept.io.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -62,7 +61,7 @@ public final class FeatureCache {
 
     /** The cache key's content hash (SHA-256, hex). */
     public static String hash(ObjectNode key) {
-        return sha256(key.toString().getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(key.toString());
     }
 
     /** A key part for a folder of weights: each file's name, size and modification time. */
@@ -74,19 +73,17 @@ public final class FeatureCache {
         return out;
     }
 
-    /** A key part for an adapter: the SHA-256 of its files' bytes (adapters are small and rewritten in place). */
+    /** A key part for an adapter or a head: the SHA-256 of its files' bytes (they are small and rewritten in place). */
     public static String contentHash(Path folder) {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Sha256.digest();
             for (Path f : files(folder, true)) {
                 digest.update(folder.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
                 digest.update(Files.readAllBytes(f));
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return Sha256.hex(digest);
         } catch (IOException e) {
-            throw new PerceptException("cannot read adapter " + folder + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new PerceptException("cannot read " + folder + ": " + e.getMessage(), e);
         }
     }
 
@@ -96,7 +93,7 @@ public final class FeatureCache {
         for (Path p : images) {
             s.append(fileStamp(p)).append('\n');
         }
-        return sha256(s.toString().getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(s.toString());
     }
 
     public static String format() {
@@ -112,18 +109,13 @@ public final class FeatureCache {
     }
 
     private static List<Path> files(Path folder, boolean recursive) {
+        if (Files.isRegularFile(folder)) {
+            return List.of(folder); // a model given as a single weights file
+        }
         try (Stream<Path> s = recursive ? Files.walk(folder) : Files.list(folder)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             throw new PerceptException("cannot list " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One model configuration's features of image lists, through the {@link FeatureCache}. The model
- * is loaded only when an extraction is needed, once, and closed with this source.
+ * One model configuration's features of image lists, through the {@link FeatureCache}: where every
+ * evaluation gets its features. The model (with its adapters and head, {@link ModelRequest#open})
+ * is loaded only when an extraction is needed, once, and closed with this source; the cache key
+ * covers everything the request names.
  */
 public final class FeatureSource implements AutoCloseable {
     private final ModelRequest request;
@@ -75,13 +77,19 @@ public final class FeatureSource implements AutoCloseable {
         ObjectNode key = JsonFiles.mapper().createObjectNode();
         key.put("format", FeatureCache.format());
         key.put("model", request.spec());
+        if (request.checkpointKey() != null) {
+            key.put("checkpoint_key", request.checkpointKey());
+        }
         ArrayNode folders = key.putArray("folders");
         request.folders(store).forEach(f -> folders.add(FeatureCache.folderStamp(f)));
         ArrayNode adapters = key.putArray("adapters");
         request.adapters().forEach(a -> adapters.add(FeatureCache.contentHash(a)));
+        if (request.head() != null) { // only when present, so that keys written before heads counted still match
+            key.put("head", FeatureCache.contentHash(request.head()));
+        }
         key.put("features", mode == null ? "default" : mode.cliName());
         key.put("image_size", request.imageSize());
-        key.put("preprocess", request.upstreamCrop() ? "upstream" : "dreamsim");
+        key.put("preprocess", request.preprocess().cliName());
         key.put("activation", String.valueOf(request.activation()));
         key.put("precision", request.precision().resolve(request.device()).toString());
         key.put("images", FeatureCache.imagesStamp(images));

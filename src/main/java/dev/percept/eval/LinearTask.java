@@ -1,6 +1,7 @@
 package dev.percept.eval;
 
 import dev.percept.console.Progress;
+import dev.percept.data.downstream.LabeledImage;
 import dev.percept.tensor.FeatureMatrix;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * Linear-probe classification on class folders or Pets: logistic regression with its sweep
- * chosen on the validation split (held out of train when there is none); top-1 test accuracy.
+ * chosen on the validation split ({@link FitSplit}: held out of train when there is none or it is
+ * empty); top-1 test accuracy.
  */
 public final class LinearTask {
     public static final String NAME = "linear";
@@ -18,26 +20,18 @@ public final class LinearTask {
 
     public static TaskResult run(FeatureSource source, Path data, TaskOptions options) {
         ClassificationData d = ClassificationData.read(data, options, NAME);
-        int[] yTrain = d.labels(d.train());
+        FitSplit<LabeledImage> fit = FitSplit.of(d.train(), d.val(), options.seed());
+        int[] yTrain = d.labels(fit.train());
+        int[] yVal = d.labels(fit.val());
         int[] yTest = d.labels(d.test());
         Map<String, Object> details = new LinkedHashMap<>();
-        Holdout h = d.val() == null ? Holdout.of(yTrain.length, options.seed()) : null;
-        try (FeatureMatrix all = FeatureMatrix.load(source.vectors(ClassificationData.images(d.train()), "train"));
-                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(ClassificationData.images(d.test()), "test"));
-                FeatureMatrix xVal = h == null ? FeatureMatrix.load(source.vectors(ClassificationData.images(d.val()), "val"))
-                        : all.select(h.val());
-                FeatureMatrix heldTrain = h == null ? null : all.select(h.train())) {
-            FeatureMatrix xTrain = h == null ? all : heldTrain;
-            int[] yVal = h == null ? d.labels(d.val()) : select(yTrain, h.val());
-            if (h != null) {
-                yTrain = select(yTrain, h.train());
-                details.put("validation", "held out of train");
-            }
+        try (FeatureMatrix xTrain = FeatureMatrix.load(source.vectors(ClassificationData.images(fit.train()), "train"));
+                FeatureMatrix xVal = FeatureMatrix.load(source.vectors(ClassificationData.images(fit.val()), "val"));
+                FeatureMatrix xTest = FeatureMatrix.load(source.vectors(ClassificationData.images(d.test()), "test"))) {
             LinearProbe.Settings s = options.linear();
             LinearProbe.Result r = LinearProbe.train(xTrain, yTrain, xVal, yVal, xTest, d.classes().size(), s,
                     Progress.onStderr("linear probe sweep", "fits", (long) s.learningRates().size() * s.weightDecays().size()));
-            details.put("train", yTrain.length);
-            details.put("val", yVal.length);
+            fit.describe(details);
             details.put("test", yTest.length);
             details.put("classes", d.classes().size());
             details.put("learning_rate", r.chosen().learningRate());
@@ -47,13 +41,5 @@ public final class LinearTask {
             return new TaskResult(NAME, data, d.splits().layout().cliName(), List.of(ClassificationMetrics.accuracy(r.predicted(), yTest)),
                     details, null);
         }
-    }
-
-    private static int[] select(int[] values, int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
-        return out;
     }
 }

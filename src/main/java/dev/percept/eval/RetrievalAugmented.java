@@ -7,7 +7,9 @@ import dev.percept.tensor.CosineTopK;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -71,7 +73,35 @@ public final class RetrievalAugmented {
     static final int UNPARSED_SHOWN = 5;
 
     /** The per-seed results, the accuracy over seeds, and the first few unparsed answers ("query: answer"). */
-    public record Result(List<SeedResult> seeds, Bootstrap.Interval accuracy, int unparsed, List<String> unparsedAnswers) {}
+    public record Result(List<SeedResult> seeds, Bootstrap.Interval accuracy, int unparsed, List<String> unparsedAnswers) {
+        /**
+         * As every evaluation reports: task {@code rag}, metric {@code accuracy} with the seeds'
+         * t-interval, {@code per_seed}, and rag's own top-level keys {@code classifier}, {@code k},
+         * {@code unparsed} and {@code unparsed_answers}.
+         */
+        public EvalResult report(Path data, EvalResult.EvaluatedModel model, String classifier, String setting, int k) {
+            List<Map<String, Object>> perSeed = new ArrayList<>();
+            for (SeedResult s : seeds) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("seed", s.seed());
+                m.put("queries", s.queries());
+                m.put("support", s.support());
+                m.put("correct", s.correct());
+                m.put("accuracy", s.accuracy());
+                m.put("unparsed", s.unparsed());
+                perSeed.add(m);
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("classifier", classifier);
+            extra.put("k", k);
+            extra.put("unparsed", unparsed);
+            extra.put("unparsed_answers", unparsedAnswers);
+            return new EvalResult(NAME, data.toString(), null, model, setting,
+                    List.of(EvalResult.Score.of("accuracy", true, accuracy)), Map.of("seeds", seeds.size()), perSeed, extra);
+        }
+    }
+
+    public static final String NAME = "rag";
 
     /**
      * Runs every seed. {@code supportFeatures} and {@code queryFeatures} hold one row of {@code dim}

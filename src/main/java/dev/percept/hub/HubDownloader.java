@@ -2,11 +2,7 @@ package dev.percept.hub;
 
 import dev.percept.PerceptException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,13 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Fetches one file of a Hub repository into the {@link HubCache}, the way huggingface_hub's
@@ -32,23 +22,14 @@ import java.util.regex.Pattern;
  */
 final class HubDownloader {
 
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final int MAX_REDIRECTS = 10;
-    private static final int ATTEMPTS = 5;
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
-
     private final HubSettings settings;
     private final HubCache cache;
-    private final HttpClient client;
+    private final HttpTransfer http;
 
     HubDownloader(HubSettings settings, HubCache cache) {
         this.settings = settings;
         this.cache = cache;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.http = new HttpTransfer(settings.timeout(), settings.token(), settings.endpoint());
     }
 
     /** What a HEAD on the resolve URL told about a file. */
@@ -75,7 +56,8 @@ final class HubDownloader {
         if (!Files.exists(blob)) {
             Files.createDirectories(blob.getParent());
             Path incomplete = cache.incompleteBlob(repo, remote.etag());
-            download(remote, incomplete, progress);
+            http.download(remote.location(), remote.size(), incomplete, file + " from " + repo,
+                    (status, headers) -> httpError(status, headers, repo, revision, file), progress);
             verify(remote, incomplete);
             Files.move(incomplete, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -88,19 +70,19 @@ final class HubDownloader {
                 + "/" + encode(file, true));
         for (int hops = 0; ; hops++) {
             URI current = uri;
-            HttpResponse<Void> response = send(
-                    request(current, 0).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse<Void> response = http.send(
+                    http.request(current, 0).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding(), repo);
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
-            boolean redirect = REDIRECTS.contains(status);
+            boolean redirect = HttpTransfer.REDIRECTS.contains(status);
             if (redirect) {
-                URI location = location(headers, file + " of " + repo);
+                URI location = HttpTransfer.location(headers, file + " of " + repo);
                 uri = current.resolve(location);
                 // A relative redirect is a renamed repository on the same Hub: ask again there.
                 // An absolute one points at the CDN holding the content: the metadata is in this answer.
                 if (location.getHost() == null) {
-                    if (hops >= MAX_REDIRECTS) {
+                    if (hops >= HttpTransfer.MAX_REDIRECTS) {
                         throw new PerceptException("too many redirects for " + file + " of " + repo);
                     }
                     continue;
@@ -122,157 +104,6 @@ final class HubDownloader {
             long size = sizeHeader.map(HubDownloader::parseSize).orElseThrow(() -> new PerceptException(
                     "the Hub sent no size for " + file + " of " + repo));
             return new RemoteFile(repo, revision, file, commit, etag, size, uri);
-        }
-    }
-
-    /**
-     * Downloads into {@code incomplete}, resuming from what it already holds. A transfer that
-     * breaks off or stalls is resumed up to {@value #ATTEMPTS} times, like huggingface_hub's.
-     */
-    private void download(RemoteFile remote, Path incomplete, TransferProgress progress) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                downloadOnce(remote, incomplete, progress);
-                return;
-            } catch (BrokenTransfer e) {
-                String broke = remote.file() + " from " + remote.repo() + " broke off after " + e.received + " of "
-                        + remote.size() + " bytes (" + e.getMessage() + ")";
-                if (attempt == ATTEMPTS) {
-                    throw new PerceptException("the download of " + broke + " " + ATTEMPTS
-                            + " times; run the same command again to resume it", e);
-                }
-                progress.note(broke + "; resuming");
-            }
-        }
-    }
-
-    /** A transfer that ended before the last byte; what arrived is kept for the next attempt. */
-    private static final class BrokenTransfer extends IOException {
-        final long received;
-
-        BrokenTransfer(String why, long received, Throwable cause) {
-            super(why, cause);
-            this.received = received;
-        }
-    }
-
-    private void downloadOnce(RemoteFile remote, Path incomplete, TransferProgress progress) throws IOException {
-        long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
-        if (have > remote.size()) {
-            Files.delete(incomplete);
-            have = 0;
-        }
-        if (have == remote.size() && have > 0) {
-            return;
-        }
-        HttpResponse<InputStream> response = get(remote, have);
-        int status = response.statusCode();
-        if (status != 200 && status != 206) {
-            response.body().close();
-            throw httpError(status, response.headers(), remote.repo(), remote.revision(), remote.file());
-        }
-        boolean append = status == 206;
-        if (!append) {
-            have = 0; // the server ignored the Range header: start over
-        } else if (rangeStart(response.headers()) != have) {
-            response.body().close();
-            throw new PerceptException("the server resumed " + remote.file() + " of " + remote.repo()
-                    + " at another byte than " + have + " (Content-Range: "
-                    + response.headers().firstValue("Content-Range").orElse("none") + ")");
-        }
-        progress.begin(remote.file(), have, remote.size());
-        StallWatch stall = new StallWatch(settings.timeout());
-        boolean complete = false;
-        try (InputStream in = response.body();
-                OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            stall.watch(in);
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = read(in, buffer, stall, incomplete)) > 0; ) {
-                stall.dataArrived();
-                out.write(buffer, 0, n);
-                progress.advance(n);
-            }
-            complete = !stall.fired();
-        } finally {
-            stall.stop();
-            progress.end(complete);
-        }
-        long got = Files.size(incomplete);
-        if (got < remote.size()) {
-            throw new BrokenTransfer(stall.fired() ? stall.reason() : "the server ended the transfer early", got, null);
-        }
-        if (got > remote.size()) {
-            Files.delete(incomplete);
-            throw new PerceptException("the server sent " + got + " bytes for " + remote.file() + " of "
-                    + remote.repo() + ", more than the " + remote.size() + " it announced; the download was deleted");
-        }
-    }
-
-    private static int read(InputStream in, byte[] buffer, StallWatch stall, Path incomplete) throws IOException {
-        try {
-            return in.read(buffer);
-        } catch (IOException e) {
-            String why = stall.fired() ? stall.reason() : e.getMessage() != null ? e.getMessage() : e.toString();
-            throw new BrokenTransfer(why, Files.exists(incomplete) ? Files.size(incomplete) : 0, e);
-        }
-    }
-
-    /** GET from where the HEAD pointed, from byte {@code from} on, following the CDN's own redirects. */
-    private HttpResponse<InputStream> get(RemoteFile remote, long from) throws IOException {
-        URI uri = remote.location();
-        for (int hops = 0; ; hops++) {
-            URI current = uri;
-            HttpResponse<InputStream> response = send(request(current, from).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream(), remote.repo());
-            if (!REDIRECTS.contains(response.statusCode())) {
-                return response;
-            }
-            response.body().close();
-            if (hops >= MAX_REDIRECTS) {
-                throw new PerceptException("too many redirects for " + remote.file() + " of " + remote.repo());
-            }
-            uri = current.resolve(location(response.headers(), remote.file() + " of " + remote.repo()));
-        }
-    }
-
-    private static URI location(HttpHeaders headers, String what) {
-        String location = headers.firstValue("Location").orElseThrow(
-                () -> new PerceptException("redirect without a Location header for " + what));
-        try {
-            return new URI(location);
-        } catch (URISyntaxException e) {
-            throw new PerceptException("invalid redirect for " + what + ": " + location, e);
-        }
-    }
-
-    private HttpRequest.Builder request(URI uri, long rangeFrom) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(settings.timeout())
-                .header("User-Agent", "percept")
-                // The size in the answer must be the file's, not a compressed body's.
-                .header("Accept-Encoding", "identity");
-        if (rangeFrom > 0) {
-            builder.header("Range", "bytes=" + rangeFrom + "-");
-        }
-        // The token is for the Hub only: CDN links are signed, and must not see it.
-        if (settings.token() != null && sameOrigin(uri, settings.endpoint())) {
-            builder.header("Authorization", "Bearer " + settings.token());
-        }
-        return builder;
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body, String repo) {
-        try {
-            return client.send(request, body);
-        } catch (IOException e) {
-            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new PerceptException("cannot reach " + request.uri().getScheme() + "://" + request.uri().getAuthority()
-                    + " for " + repo + " (" + why + "); check the network, or use --offline to work from the cache",
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PerceptException("interrupted while talking to the Hub about " + repo, e);
         }
     }
 
@@ -315,27 +146,12 @@ final class HubDownloader {
         return value.replaceAll("^\"|\"$", "");
     }
 
-    // "bytes 100-199/200" -> 100; -1 when absent or malformed.
-    private static long rangeStart(HttpHeaders headers) {
-        Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
-    }
-
     private static long parseSize(String value) {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw new PerceptException("the Hub sent an invalid size: " + value, e);
         }
-    }
-
-    private static boolean sameOrigin(URI a, URI b) {
-        return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
     // Percent-encodes like Python's urllib.parse.quote: the revision with safe="" (refs/pr/1 is one

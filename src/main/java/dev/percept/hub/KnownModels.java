@@ -18,6 +18,9 @@ public final class KnownModels {
     // HF_SAFE_WEIGHTS_NAME).
     private static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
     private static final String OPEN_CLIP_WEIGHTS = "open_clip_model.safetensors";
+    // DreamSim's release tags (dreamsim/config.py, dreamsim_weights).
+    private static final String DREAMSIM_V020 = "v0.2.0-checkpoints";
+    private static final String DREAMSIM_V021 = "v0.2.1-checkpoints";
 
     // Sources, checked against the Hub pages and file lists, open_clip's pretrained.py and
     // DreamSim's feature_extraction code:
@@ -48,7 +51,7 @@ public final class KnownModels {
     //   open_clip_vitb32 numbers were measured with GELU on QuickGELU-trained weights.
     // - SynCLR: google-research/syn-rep-learn (SynCLR/README.md) publishes synclr_vit_b_16.pth, a
     //   pickle, on Dropbox; the only Hub copy (paulgavrikov/synclr-vit-base-patch16-224) is the
-    //   same pickle. No safetensors copy exists, so the user converts it.
+    //   same pickle. No safetensors copy exists, so the user downloads the .pth and passes the file.
     // - ensemble: DreamSim's default "ensemble" is dino_vitb16,clip_vitb16,open_clip_vitb16
     //   (dreamsim/config.py).
     // - DINOv3 (not in the paper; DreamSim's users ask for it): timm's ports
@@ -82,15 +85,36 @@ public final class KnownModels {
                     "main", List.of(OPEN_CLIP_CONFIG, OPEN_CLIP_WEIGHTS), KnownModel.GELU,
                     "OpenCLIP ViT-B/16, LAION-400M epoch 31 (GELU)"),
             KnownModel.manual("synclr_vitb16", "synclr", KnownModel.GELU,
-                    "SynCLR ViT-B/16 weights are published only as a pickle checkpoint, synclr_vit_b_16.pth"
+                    "SynCLR ViT-B/16 weights are published only as a PyTorch checkpoint, synclr_vit_b_16.pth"
                             + " (https://github.com/google-research/syn-rep-learn/tree/main/SynCLR, download"
-                            + " link in its README), and percept loads no pickle. Convert it yourself: take"
-                            + " its 'model' dict, strip the 'module.visual.' prefix from every key (timm"
-                            + " layout), save it as model.safetensors in a folder, and pass that folder"
-                            + " instead of the name",
+                            + " link in its README), not on the Hub. Download it and pass the file itself:"
+                            + " --model synclr_vit_b_16.pth (its 'model' entry and 'module.visual.' prefix are"
+                            + " unwrapped), or make a safetensors folder once with percept convert",
                     "SynCLR ViT-B/16, trained on synthetic images (not on the Hub as safetensors)"),
             KnownModel.ensemble("ensemble", List.of("dino_vitb16", "clip_vitb16", "open_clip_vitb16"),
                     "DreamSim's ensemble: DINO, CLIP and OpenCLIP ViT-B/16 embeddings concatenated"),
+            // DreamSim's released checkpoints (dreamsim/config.py: dreamsim_weights, dreamsim_args).
+            KnownModel.dreamsim("dreamsim", DreamSimRelease.ensemble(DREAMSIM_V020),
+                    "DreamSim: the aligned ensemble of DINO, CLIP and OpenCLIP ViT-B/16 (LoRA)"),
+            KnownModel.dreamsim("dreamsim_dino_vitb16", DreamSimRelease.single(DREAMSIM_V020, DreamSimRelease.DINO_VITB16),
+                    "DreamSim's aligned DINO ViT-B/16 (LoRA)"),
+            KnownModel.dreamsim("dreamsim_clip_vitb32", DreamSimRelease.single(DREAMSIM_V020, DreamSimRelease.CLIP_VITB32),
+                    "DreamSim's aligned CLIP ViT-B/32 (LoRA)"),
+            KnownModel.dreamsim("dreamsim_open_clip_vitb32",
+                    DreamSimRelease.single(DREAMSIM_V020, DreamSimRelease.OPEN_CLIP_VITB32),
+                    "DreamSim's aligned OpenCLIP ViT-B/32 (LoRA)"),
+            KnownModel.dreamsim("dreamsim_dinov2_vitb14",
+                    DreamSimRelease.single(DREAMSIM_V021, DreamSimRelease.DINOV2_VITB14),
+                    "DreamSim's aligned DINOv2 ViT-B/14 (LoRA)"),
+            KnownModel.dreamsim("dreamsim_synclr_vitb16",
+                    DreamSimRelease.single(DREAMSIM_V021, DreamSimRelease.SYNCLR_VITB16),
+                    "DreamSim's aligned SynCLR ViT-B/16 (LoRA)"),
+            KnownModel.dreamsim("dreamsim_dino_vitb16_patch",
+                    DreamSimRelease.patch(DREAMSIM_V021, DreamSimRelease.DINO_VITB16),
+                    "DreamSim's DINO ViT-B/16 aligned on class and patch tokens (LoRA)"),
+            KnownModel.dreamsim("dreamsim_dinov2_vitb14_patch",
+                    DreamSimRelease.patch(DREAMSIM_V021, DreamSimRelease.DINOV2_VITB14),
+                    "DreamSim's DINOv2 ViT-B/14 aligned on class and patch tokens (LoRA)"),
             dinov3Timm("dinov3_vits16", "vit_small_patch16_dinov3", "ViT-S/16"),
             dinov3Timm("dinov3_vits16plus", "vit_small_plus_patch16_dinov3", "ViT-S+/16, SwiGLU"),
             dinov3Timm("dinov3_vitb16", "vit_base_patch16_dinov3", "ViT-B/16"),

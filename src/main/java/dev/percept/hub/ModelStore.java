@@ -20,11 +20,36 @@ public final class ModelStore {
     private final HubSettings settings;
     private final KnownModels known;
     private final HubCache cache;
+    private final DreamSimStore dreamsim;
 
+    /** A store whose DreamSim settings come from the environment ({@link DreamSimSettings#fromEnvironment}). */
     public ModelStore(HubSettings settings, KnownModels known) {
+        this(settings, DreamSimSettings.fromEnvironment(settings), known);
+    }
+
+    public ModelStore(HubSettings settings, DreamSimSettings dreamsimSettings, KnownModels known) {
         this.settings = settings;
         this.known = known;
         this.cache = new HubCache(settings.cacheDir());
+        this.dreamsim = new DreamSimStore(dreamsimSettings);
+    }
+
+    /** Where DreamSim's released checkpoints are kept. */
+    public DreamSimStore dreamsim() {
+        return dreamsim;
+    }
+
+    /**
+     * The local files of one of DreamSim's released checkpoints; never uses the network.
+     *
+     * @throws PerceptException if {@code name} is not a DreamSim release, or is not pulled yet
+     */
+    public DreamSimStore.ReleaseFiles dreamsimFiles(String name) {
+        KnownModel m = known.get(name);
+        if (!m.isDreamSim()) {
+            throw new PerceptException(name + " is not one of DreamSim's released checkpoints");
+        }
+        return dreamsim.files(name, m.dreamsim());
     }
 
     public HubCache cache() {
@@ -42,14 +67,11 @@ public final class ModelStore {
      */
     public Path resolve(String nameOrPath) {
         Optional<Path> path = asPath(nameOrPath);
-        if (path.isPresent() && Files.isDirectory(path.get())) {
-            return path.get();
+        if (path.isPresent() && (Files.isDirectory(path.get()) || Files.isRegularFile(path.get()))) {
+            return path.get(); // a model folder, or a single weights file
         }
         Optional<KnownModel> model = known.find(nameOrPath);
         if (model.isEmpty()) {
-            if (path.isPresent() && Files.exists(path.get())) {
-                throw new PerceptException(nameOrPath + " is a file, not a model folder");
-            }
             throw new PerceptException(nameOrPath + " is neither an existing folder nor a known model name (known: "
                     + known.names() + ")");
         }
@@ -72,6 +94,13 @@ public final class ModelStore {
      */
     public Map<String, Path> pull(String name, String revision, TransferProgress progress) {
         KnownModel model = known.get(name);
+        if (model.isDreamSim()) {
+            if (revision != null) {
+                throw new PerceptException(name + " is a DreamSim release zip; --revision applies to Hub repos");
+            }
+            dreamsim.pull(name, model.dreamsim(), progress);
+            return Map.of(name, dreamsim.root());
+        }
         if (model.isEnsemble() && revision != null) {
             throw new PerceptException(name + " combines models from several repos; --revision applies to one model");
         }
@@ -97,6 +126,9 @@ public final class ModelStore {
     public record CachedModel(KnownModel model, Optional<Path> folder) {}
 
     private Optional<Path> cachedFolder(KnownModel m) {
+        if (m.isDreamSim()) {
+            return dreamsim.cached(m.dreamsim()).map(f -> dreamsim.root());
+        }
         if (!m.isOnHub()) {
             return Optional.empty();
         }
@@ -128,6 +160,10 @@ public final class ModelStore {
     }
 
     private void requireOnHub(KnownModel m) {
+        if (m.isDreamSim()) {
+            throw new PerceptException(m.name() + " is one of DreamSim's released checkpoints: a whole model of several"
+                    + " files, which embed, distance and eval load by its name; it is not a model folder");
+        }
         if (m.isEnsemble()) {
             throw new PerceptException(m.name() + " is an ensemble of " + String.join(", ", m.members())
                     + ": resolve each member");

@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The text of {@code percept models}: one row per known model, then the folders of cached ones. */
+/**
+ * The text of {@code percept models}: the two caches (Hub files, DreamSim's releases), one row per
+ * known model, then the folders of cached ones.
+ */
 public final class ModelTable {
 
     private ModelTable() {}
 
-    public static String render(Path cacheDir, List<ModelStore.CachedModel> models) {
+    public static String render(Path cacheDir, Path dreamsimDir, List<ModelStore.CachedModel> models) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "FAMILY", "HUB REPO", "CACHED", "DESCRIPTION"});
         for (ModelStore.CachedModel c : models) {
@@ -22,7 +25,7 @@ public final class ModelTable {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
-        StringBuilder out = new StringBuilder("Model cache: " + cacheDir + "\n\n");
+        StringBuilder out = new StringBuilder("Model cache: " + cacheDir + "\nDreamSim cache: " + dreamsimDir + "\n\n");
         for (String[] row : rows) {
             for (int i = 0; i < widths.length; i++) {
                 out.append(row[i]).append(" ".repeat(widths[i] - row[i].length() + 2));
@@ -46,6 +49,9 @@ public final class ModelTable {
         if (m.isEnsemble()) {
             return String.join(" + ", m.members());
         }
+        if (m.isDreamSim()) {
+            return "DreamSim release " + m.dreamsim().tag();
+        }
         return m.isOnHub() ? m.repo() : "(no safetensors on the Hub)";
     }
 
@@ -57,7 +63,7 @@ public final class ModelTable {
                     .anyMatch(o -> o.model().name().equals(member) && o.folder().isPresent()));
             return every ? "yes" : "no";
         }
-        if (!m.isOnHub()) {
+        if (!m.isOnHub() && !m.isDreamSim()) {
             return "-";
         }
         return c.folder().isPresent() ? "yes" : "no";

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -50,24 +51,53 @@ public final class SafetensorsWriter {
         }
     }
 
-    /** The JSON header, padded with spaces so the data starts at a multiple of 8 bytes. */
+    /**
+     * Writes tensors as they are stored (their own dtype, any strides made contiguous), in the
+     * map's iteration order: a lossless copy of another weights file.
+     */
+    public static void writeStored(Path file, Map<String, StoredTensor> tensors, Map<String, String> metadata) {
+        Map<String, HeaderEntry> entries = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> entries.put(name, new HeaderEntry(t.dtype(), t.shape(), t.elementCount())));
+        byte[] header = header(entries, metadata);
+        try (AtomicFile out = AtomicFile.create(file)) {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+            out.write(ByteBuffer.wrap(header));
+            for (StoredTensor tensor : tensors.values()) {
+                out.write(tensor.contiguousBytes());
+            }
+            out.commit();
+        } catch (IOException e) {
+            throw new PerceptException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    /** The JSON header for float arrays all written as {@code dtype}. */
     private static byte[] header(Map<String, FloatArray> tensors, Map<String, String> metadata, SafetensorsDtype dtype) {
+        Map<String, HeaderEntry> entries = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> entries.put(name, new HeaderEntry(dtype, t.shape(), (long) t.data().length)));
+        return header(entries, metadata);
+    }
+
+    private record HeaderEntry(SafetensorsDtype dtype, long[] shape, long elements) {}
+
+    /** The JSON header, padded with spaces so the data starts at a multiple of 8 bytes. */
+    private static byte[] header(Map<String, HeaderEntry> entries, Map<String, String> metadata) {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(Safetensors.METADATA_KEY);
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, FloatArray> entry : tensors.entrySet()) {
+        for (Map.Entry<String, HeaderEntry> entry : entries.entrySet()) {
             if (entry.getKey().equals(Safetensors.METADATA_KEY)) {
-                throw new IllegalArgumentException("'" + Safetensors.METADATA_KEY + "' is reserved and cannot name a tensor");
+                throw new PerceptException("'" + Safetensors.METADATA_KEY + "' is reserved in safetensors and cannot name a tensor");
             }
-            FloatArray tensor = entry.getValue();
-            long bytes = (long) tensor.data().length * dtype.elementSize();
+            HeaderEntry e = entry.getValue();
+            long bytes = e.elements() * e.dtype().elementSize();
             ObjectNode node = root.putObject(entry.getKey());
-            node.put("dtype", dtype.name());
+            node.put("dtype", e.dtype().name());
             ArrayNode shape = node.putArray("shape");
-            Arrays.stream(tensor.shape()).forEach(shape::add);
+            Arrays.stream(e.shape()).forEach(shape::add);
             node.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }

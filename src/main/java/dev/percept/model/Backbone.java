@@ -93,10 +93,20 @@ public final class Backbone implements AutoCloseable {
             case EMBEDDING -> vit.project(vit.finalNorm(cls));
             case PATCH_MEAN -> patchMean(tokens, prefix, patches);
             case CLS_PATCH -> Ops.cat(1, cls.to(ScalarType.Float), patchMean(tokens, prefix, patches));
+            case DREAMSIM_PATCH -> dreamsimPatch(tokens, prefix, patches);
             case PATCH_TOKENS -> tokens.narrow(1, prefix, patches)
                     .reshape(batch, pixels.size(2) / vit.config().patch(), pixels.size(3) / vit.config().patch(), -1);
         };
         return Tensors.cpuFloats(out);
+    }
+
+    /** Each token centred and L2-normalised in float32, then [class token, mean of patch tokens]. */
+    private static Tensor dreamsimPatch(Tensor tokens, int prefix, long patches) {
+        long batch = tokens.size(0);
+        long width = tokens.size(2);
+        Tensor normed = Ops.normalizeRows(Ops.centerRows(tokens.to(ScalarType.Float).reshape(-1, width)))
+                .reshape(batch, -1, width);
+        return Ops.cat(1, normed.select(1, 0), patchMean(normed, prefix, patches));
     }
 
     /** Mean over patch tokens, accumulated in float32 whatever the working precision. */

@@ -17,6 +17,11 @@ public enum FeatureMode {
     PATCH_MEAN,
     /** {@link #CLS} concatenated with {@link #PATCH_MEAN}: the patch-level objective's feature. */
     CLS_PATCH,
+    /**
+     * DreamSim's patch model: every last-block token centred and scaled to unit L2 norm, then the
+     * class token concatenated with the mean of the patch tokens.
+     */
+    DREAMSIM_PATCH,
     /** The last block's patch tokens as a [grid_h, grid_w, D] grid, for dense probes. */
     PATCH_TOKENS;
 

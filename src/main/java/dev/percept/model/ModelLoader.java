@@ -17,23 +17,36 @@ public final class ModelLoader {
      *     or null to take it from the config
      */
     public static Backbone load(Path folder, Activation activation, Precision precision, ComputeDevice device) {
-        return load(folder, null, activation, precision, device);
+        return load(folder, (Path) null, activation, precision, device);
     }
 
     /**
      * @param adapter a PEFT LoRA adapter folder merged into the weights, or null
      */
     public static Backbone load(Path folder, Path adapter, Activation activation, Precision precision, ComputeDevice device) {
-        LoraAdapter lora = adapter == null ? null : LoraAdapter.read(adapter);
-        Checkpoint checkpoint = Checkpoint.open(folder);
+        return load(Checkpoint.open(folder), adapter, activation, precision, device);
+    }
+
+    /** A backbone from opened weights (a folder, a single file, a chosen PyTorch checkpoint entry). */
+    public static Backbone load(Checkpoint checkpoint, Path adapter, Activation activation, Precision precision,
+            ComputeDevice device) {
+        return load(checkpoint, adapter == null ? null : LoraAdapter.read(adapter), activation, precision, device);
+    }
+
+    /**
+     * @param lora a LoRA adapter merged into the weights (one backbone of a DreamSim adapter), or null
+     */
+    public static Backbone load(Checkpoint checkpoint, LoraAdapter lora, Activation activation, Precision precision,
+            ComputeDevice device) {
         Layout.Plan plan = Layout.detect(checkpoint).plan(checkpoint, activation);
         Map<String, Tensor> weights = plan.keys().load(checkpoint);
         if (lora != null) {
             lora.mergeInto(weights); // in float32, before any cast to bf16
         }
         VisionTransformer vit = new VisionTransformer(plan.config(), weights, precision, device);
+        Path source = checkpoint.source();
         return new Backbone(
-                folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+                source.getFileName() == null ? source.toString() : source.getFileName().toString(),
                 plan.layout(),
                 vit,
                 InputSpec.of(checkpoint, plan),

@@ -69,7 +69,7 @@ public record VitConfig(
     public int featureDim(FeatureMode mode) {
         return switch (mode) {
             case CLS, CLS_NORMED, PATCH_MEAN, PATCH_TOKENS -> hidden;
-            case CLS_PATCH -> 2 * hidden;
+            case CLS_PATCH, DREAMSIM_PATCH -> 2 * hidden;
             case EMBEDDING -> projectionDim;
         };
     }

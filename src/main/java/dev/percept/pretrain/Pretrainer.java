@@ -1,9 +1,15 @@
 package dev.percept.pretrain;
 
 import dev.percept.PerceptException;
+import dev.percept.Seeds;
 import dev.percept.console.Progress;
 import dev.percept.data.LabeledImages;
+import dev.percept.eval.ClassificationMetrics;
+import dev.percept.eval.EvalResult;
+import dev.percept.eval.KnnTask;
 import dev.percept.eval.KnnVote;
+import dev.percept.eval.Metric;
+import dev.percept.eval.TaskResult;
 import dev.percept.image.ImageDecoder;
 import dev.percept.image.Normalization;
 import dev.percept.image.Preprocessing;
@@ -51,6 +57,10 @@ public final class Pretrainer {
     private static final int WARMUP_STEPS = 100;
     /** Where an unfinished job keeps its state, inside --out; removed once the model is written. */
     static final String CHECKPOINT = "pretrain-checkpoint.safetensors";
+    /** The kNN check on val/, in the schema of every evaluation. */
+    static final String VALIDATION = "validation.json";
+    /** Neighbours that vote in the kNN check. */
+    private static final int VAL_K = 10;
 
     /**
      * @param data a folder of class folders, or one with {@code train/} (and {@code val/}) inside
@@ -76,7 +86,8 @@ public final class Pretrainer {
         }
     }
 
-    public record Result(double finalLoss, double valKnnAccuracy, long parameters) {}
+    /** @param validation the kNN check on {@code val/} (also written as {@code validation.json}), or null without one */
+    public record Result(double finalLoss, EvalResult validation, long parameters) {}
 
     private Pretrainer() {}
 
@@ -105,17 +116,24 @@ public final class Pretrainer {
                     Adam adam = new Adam(Parameters.concat(List.of(weights, head.parameters())), 0.9, 0.999, 0)) {
                 loss = train(model, head, adam, images, indicesByClass(train), prep, o);
             }
-            double accuracy = val == null ? Double.NaN : knnAccuracy(model, prep, images, train.labels(), val);
+            EvalResult validation = null;
             if (val != null) {
-                log.printf(Locale.ROOT, "validation kNN accuracy (k 10, cls): %.4f%n", accuracy);
+                validation = EvalResult.of(new TaskResult(KnnTask.NAME, valDir, null,
+                        List.of(knnAccuracy(model, prep, images, train.labels(), val)), Map.of("k", VAL_K, "train", images.size()), null),
+                        new EvalResult.EvaluatedModel(o.out().toString(), null, null, FeatureMode.CLS.cliName()), o.seed())
+                        .withSetting("pretraining check: " + VAL_K + " nearest, unweighted vote");
+                log.print(validation.table());
             }
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("pretrained_by", "percept pretrain");
             provenance.putAll(o.recipe());
             StandIn.write(o.out(), weights, provenance);
             deleteCheckpoint(o.out().resolve(CHECKPOINT));
+            if (validation != null) {
+                validation.write(o.out().resolve(VALIDATION));
+            }
             log.printf(Locale.ROOT, "final loss %.4f; wrote %s%n", loss, o.out());
-            return new Result(loss, accuracy, count);
+            return new Result(loss, validation, count);
         }
     }
 
@@ -129,7 +147,7 @@ public final class Pretrainer {
         double loss = Double.NaN;
         long saved = System.nanoTime();
         for (int step = first; step < o.steps(); step++) {
-            SplittableRandom random = new SplittableRandom(o.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
+            SplittableRandom random = Seeds.stream(o.seed(), step + 1);
             loss = step(model, head, images, byClass, prep, o, random);
             if (!Double.isFinite(loss)) {
                 throw new PerceptException("pretraining diverged at step " + (step + 1) + " (loss " + loss + "); lower --lr");
@@ -208,21 +226,17 @@ public final class Pretrainer {
                 labels);
     }
 
-    /** Share of validation images whose 10 nearest training images (cosine, cls) mostly share their category. */
-    private static double knnAccuracy(Backbone model, Preprocessing prep, List<RgbImage> train, int[] trainLabels,
+    /** Whether each validation image's {@link #VAL_K} nearest training images (cosine, cls) mostly share its category. */
+    private static Metric knnAccuracy(Backbone model, Preprocessing prep, List<RgbImage> train, int[] trainLabels,
             LabeledImages val) {
         float[] keys = embed(model, prep, train);
         float[] queries = embed(model, prep, decode(val.images(), "decode val"));
         int dim = keys.length / train.size();
-        int k = Math.min(10, train.size());
+        int k = Math.min(VAL_K, train.size());
         CosineTopK.Neighbours top = CosineTopK.search(queries, keys, dim, k);
         int classes = 1 + Arrays.stream(trainLabels).max().orElse(0);
         int[] predicted = KnnVote.counted(KnnVote.Ties.LOWEST_CLASS).classify(top, trainLabels, classes);
-        int correct = 0;
-        for (int q = 0; q < val.size(); q++) {
-            correct += predicted[q] == val.labels()[q] ? 1 : 0;
-        }
-        return correct / (double) val.size();
+        return ClassificationMetrics.accuracy(predicted, val.labels());
     }
 
     private static float[] embed(Backbone model, Preprocessing prep, List<RgbImage> images) {

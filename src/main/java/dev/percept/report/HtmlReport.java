@@ -89,10 +89,11 @@ public final class HtmlReport {
     }
 
     private static String provenance(ReportData data, Instant generated) {
-        StringBuilder s = new StringBuilder("<h2>Provenance</h2><table class=\"models\"><tr><th>name</th><th>model</th><th>adapter</th></tr>");
+        StringBuilder s = new StringBuilder("<h2>Provenance</h2><table class=\"models\"><tr><th>name</th><th>model</th><th>adapter</th><th>head</th></tr>");
         for (ReportData.Model m : data.models()) {
             s.append("<tr><td>").append(Html.esc(m.name())).append("</td><td>").append(Html.esc(m.model())).append("</td><td>")
-                    .append(m.adapter() == null ? "none" : Html.esc(m.adapter())).append("</td></tr>");
+                    .append(m.adapter() == null ? "none" : Html.esc(m.adapter())).append("</td><td>")
+                    .append(m.head() == null ? "none" : Html.esc(m.head())).append("</td></tr>");
         }
         s.append("</table>");
         Set<String> datasets = new LinkedHashSet<>();

@@ -7,8 +7,8 @@ import java.util.Map;
 /** What a report shows, read from `percept compare` and `percept eval` JSON files. */
 public record ReportData(List<Path> sources, List<Model> models, List<Table> tables, List<Gallery> galleries) {
 
-    /** A model as the tables name it: a short name, its --model spec and --adapter (null: none). */
-    public record Model(String name, String model, String adapter) {}
+    /** A model as the tables name it: a short name, its --model spec, --adapter and --head (null: none). */
+    public record Model(String name, String model, String adapter, String head) {}
 
     /** A metric value with its 95% confidence interval. */
     public record Cell(double value, double low, double high) {}

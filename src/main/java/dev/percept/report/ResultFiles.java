@@ -1,6 +1,7 @@
 package dev.percept.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
 import dev.percept.io.JsonFiles;
 import java.nio.file.Files;
@@ -13,12 +14,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads the inputs of `percept report`: `percept compare` output ({@code models}, {@code tasks},
- * {@code galleries}) and `percept eval` results ({@code task}, {@code dataset}, {@code model},
- * {@code adapter}, {@code metrics}), merged into one table per task and dataset with one row per
- * model and adapter (and one table per {@code setting}, when a result has one: runs of a task that
- * are not comparable, such as eval rag with a vote and with a VLM). An eval result whose model and
- * adapter match a compare model takes its name.
+ * Reads the inputs of `percept report` and `percept compare --in`: `percept compare` output
+ * ({@code models}, {@code tasks}, {@code galleries}) and every evaluation result in the one schema
+ * of {@code EvalResult} ({@code task}, {@code dataset}, {@code model}, {@code adapter}, {@code head},
+ * {@code metrics}): `percept eval` tasks, 2AFC and rag, an alignment run's
+ * {@code epochs/<n>/validation.json}, pretraining's {@code validation.json}. A 2AFC file in the
+ * schema `eval 2afc` wrote before ({@code all}, {@code subsets}) is read too. They merge into one
+ * table per task and dataset with one row per model, adapter and head (and one table per
+ * {@code setting}, when a result has one: runs of a task that are not comparable, such as eval rag
+ * with a vote and with a VLM). An eval result whose model, adapter and head match a compare model
+ * takes its name.
  * Every missing or mistyped key is an error naming the file and the key's path.
  */
 public final class ResultFiles {
@@ -38,6 +43,9 @@ public final class ResultFiles {
             } else if (root.has("task")) {
                 evalResults.add(root);
                 evalFiles.add(file);
+            } else if (root.has("all") && root.has("subsets")) {
+                evalResults.add(oldTwoAfc(new Node(file, "", root)));
+                evalFiles.add(file);
             } else {
                 throw new PerceptException(file + ": neither `percept compare` output (key 'tasks') nor a `percept eval` "
                         + "result (key 'task')");
@@ -48,6 +56,28 @@ public final class ResultFiles {
             merger.eval(new Node(evalFiles.get(i), "", evalResults.get(i)));
         }
         return merger.build(files);
+    }
+
+    /** An `eval 2afc` result of the schema before the common one, as a result of the common one. */
+    private static JsonNode oldTwoAfc(Node root) {
+        ObjectNode out = JsonFiles.mapper().createObjectNode();
+        out.put("task", "2afc");
+        out.put("dataset", root.text("data"));
+        out.put("model", root.text("model"));
+        out.putNull("adapter");
+        ObjectNode metrics = out.putObject("metrics");
+        oldScore(metrics.putObject("2afc"), root.get("all"));
+        for (Map.Entry<String, Node> e : root.fields("subsets")) {
+            if (root.json().get("subsets").size() > 1) {
+                oldScore(metrics.putObject("2afc_" + e.getKey()), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static void oldScore(ObjectNode to, Node from) {
+        to.put("value", from.number("score")).put("ci_low", from.number("ci_low")).put("ci_high", from.number("ci_high"))
+                .put("higher_is_better", true);
     }
 
     /** A JSON value with the file it came from and its path in it, for errors. */
@@ -198,7 +228,7 @@ public final class ResultFiles {
 
         void compare(Node root) {
             for (Node m : root.items("models")) {
-                model(new ReportData.Model(m.text("name"), m.text("model"), m.optionalText("adapter")), m);
+                model(new ReportData.Model(m.text("name"), m.text("model"), m.optionalText("adapter"), m.optionalText("head")), m);
             }
             for (Node t : root.items("tasks")) {
                 TableBuilder table = table(t.text("task"), t.text("dataset"));
@@ -242,10 +272,12 @@ public final class ResultFiles {
         void eval(Node root) {
             String model = root.text("model");
             String adapter = root.optionalText("adapter");
-            String row = models.stream().filter(m -> m.model().equals(model) && Objects.equals(m.adapter(), adapter))
+            String head = root.optionalText("head");
+            String row = models.stream()
+                    .filter(m -> m.model().equals(model) && Objects.equals(m.adapter(), adapter) && Objects.equals(m.head(), head))
                     .map(ReportData.Model::name).findFirst()
-                    .orElse(adapter == null ? model : model + " + " + adapter);
-            model(new ReportData.Model(row, model, adapter), root);
+                    .orElse(model + (adapter == null ? "" : " + " + adapter) + (head == null ? "" : " + head " + head));
+            model(new ReportData.Model(row, model, adapter, head), root);
             String setting = root.optionalText("setting");
             TableBuilder table = table(root.text("task") + (setting == null ? "" : " (" + setting + ")"), root.text("dataset"));
             for (Map.Entry<String, Node> m : root.fields("metrics")) {

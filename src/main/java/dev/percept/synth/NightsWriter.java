@@ -1,5 +1,6 @@
 package dev.percept.synth;
 
+import dev.percept.Seeds;
 import dev.percept.console.Progress;
 import java.nio.file.Path;
 import java.util.Locale;

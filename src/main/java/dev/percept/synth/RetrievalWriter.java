@@ -1,5 +1,6 @@
 package dev.percept.synth;
 
+import dev.percept.Seeds;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.console.Progress;
 import dev.percept.io.JsonFiles;

@@ -31,7 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class LoraStepParityTest {
     private static final Path FIXTURE = Path.of("src/test/resources/lora_step");
-    private static final double TOLERANCE = 1e-4;
+    /** float32 against float64, about twice to four times what was measured: loss 5.4e-8, gradients 1.2e-8. */
+    private static final double LOSS_TOLERANCE = 1e-7;
+    private static final double GRADIENT_TOLERANCE = 5e-8;
+    /** Measured 2.7e-7: Adam's first step divides by sqrt(v) + eps, which magnifies float32 rounding of tiny gradients. */
+    private static final double ADAM_TOLERANCE = 5e-7;
 
     @Test
     void lossGradientsAndAdamStepMatchPyTorch() {
@@ -54,14 +58,14 @@ class LoraStepParityTest {
             float[] targets = fx.tensor("targets").toFloats();
             Tensor features = model.features(Tensors.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
             Tensor loss = HingeStep.loss(features, targets, c.get("margin").asDouble());
-            assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), TOLERANCE, "loss");
+            assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), LOSS_TOLERANCE, "loss");
             loss.backward();
 
             double worst = 0;
             for (int i = 0; i < names.size(); i++) {
                 worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".grad").toFloats(), params.gradient(names.get(i))));
             }
-            assertTrue(worst < TOLERANCE, "worst gradient error " + worst);
+            assertTrue(worst < GRADIENT_TOLERANCE, "worst gradient error " + worst);
 
             try (Adam adam = new Adam(params, c.get("betas").get(0).asDouble(), c.get("betas").get(1).asDouble(), 0)) {
                 adam.step(c.get("lr").asDouble());
@@ -71,7 +75,7 @@ class LoraStepParityTest {
             for (int i = 0; i < names.size(); i++) {
                 worst = Math.max(worst, maxAbsDiff(fx.tensor(modules.get(i) + ".after_adam").toFloats(), after.get(names.get(i)).data()));
             }
-            assertTrue(worst < TOLERANCE, "worst error after the Adam step " + worst);
+            assertTrue(worst < ADAM_TOLERANCE, "worst error after the Adam step " + worst);
         }
     }
 

@@ -64,7 +64,7 @@ class AlignCommandTest {
 
     private static double score(String... adapter) throws IOException {
         List<String> args = new ArrayList<>(List.of("eval", "2afc", "--model", AlignFixtures.MODEL, "--precision", "fp32",
-                "--data", data.resolve("test.csv").toString()));
+                "--data", data.resolve("test.csv").toString(), "--feature-cache", data.resolve("feature-cache").toString()));
         args.addAll(List.of(adapter));
         Cli r = Cli.run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.err());
@@ -94,6 +94,17 @@ class AlignCommandTest {
                 Files.readAllBytes(run.resolve("adapter/adapter_model.safetensors")));
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertEquals(3 * 18 + 3, lines.size(), "a line per step (288 triplets / 16) and per epoch");
+        // Each epoch's validation is a result in the schema of every evaluation, with the hinge loss beside the 2AFC score.
+        JsonNode validation = new ObjectMapper().readTree(run.resolve("epochs/" + best + "/validation.json").toFile());
+        assertEquals("2afc", validation.get("task").asText());
+        assertEquals("validation", validation.get("setting").asText());
+        assertEquals(run.resolve("epochs/" + best + "/adapter").toString(), validation.get("adapter").asText());
+        assertEquals(bestLoss, validation.get("metrics").get("loss").get("value").asDouble(), 1e-12);
+        JsonNode kept = result.get("epochs").get(best - 1);
+        assertEquals(kept.get("val_2afc").asDouble(), validation.get("metrics").get("2afc").get("value").asDouble(), 1e-12);
+        var table = dev.percept.report.ResultFiles.read(List.of(run.resolve("epochs/1/validation.json"),
+                run.resolve("epochs/2/validation.json"), run.resolve("epochs/3/validation.json"))).tables().get(0);
+        assertEquals(3, table.rows().size(), "one row per epoch's adapter");
         JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
         assertEquals(0.05, config.get("margin").asDouble());
         assertEquals(16, config.get("lora").get("r").asInt());

@@ -33,14 +33,26 @@ class EvalCommandTest {
                 ""));
         Path json = dir.resolve("score.json");
         Cli r = Cli.run("eval", "2afc", "--model", EmbedCommandTest.CLIP, "--precision", "fp32",
-                "--data", dir.resolve("judgments.csv").toString(), "--out", json.toString());
+                "--data", dir.resolve("judgments.csv").toString(), "--feature-cache", dir.resolve("cache").toString(),
+                "--out", json.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("all"), r.out());
-        JsonNode all = new ObjectMapper().readTree(json.toFile()).get("all");
-        assertEquals(2.0 / 3.0, all.get("score").asDouble(), 1e-9);
+        assertTrue(r.out().contains("2afc "), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile()); // the schema of every evaluation
+        assertEquals("2afc", root.get("task").asText());
+        assertEquals(dir.resolve("judgments.csv").toString(), root.get("dataset").asText());
+        assertEquals(EmbedCommandTest.CLIP, root.get("model").asText());
+        assertEquals("test", root.get("details").get("split").asText());
+        assertEquals(4, root.get("details").get("images").asInt()); // each distinct image embedded once
+        JsonNode all = root.get("metrics").get("2afc");
+        assertTrue(all.get("higher_is_better").asBoolean());
+        assertEquals(2.0 / 3.0, all.get("value").asDouble(), 1e-9);
         assertEquals(3, all.get("n").asInt());
         assertTrue(all.get("ci_low").asDouble() <= 2.0 / 3.0 && all.get("ci_high").asDouble() >= 2.0 / 3.0);
         assertTrue(all.get("ci_low").asDouble() >= 0.4 && all.get("ci_high").asDouble() <= 0.9);
+        // percept report reads it like any other result.
+        var data = dev.percept.report.ResultFiles.read(java.util.List.of(json));
+        assertEquals("2afc", data.tables().get(0).task());
+        assertEquals(2.0 / 3.0, data.tables().get(0).cells().get(EmbedCommandTest.CLIP).get("2afc").value(), 1e-9);
     }
 
     @Test

@@ -1,12 +1,15 @@
 package dev.percept.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.percept.data.downstream.DatasetFixtures;
+import dev.percept.eval.TinyHead;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,5 +183,21 @@ class EvalTaskCommandTest {
                 "--feature-cache", dir.resolve("cache").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("CLEVR_val_scenes.json") && r.err().contains("scenes[0]"), r.err());
+    }
+
+    @Test
+    void aHeadChangesTheResultAndIsRecorded() throws IOException {
+        Path data = dir.resolve("clevr");
+        DatasetFixtures.clevr(data, "train", IntStream.range(0, 30).map(i -> i % 8).boxed().toList());
+        DatasetFixtures.clevr(data, "val", IntStream.range(0, 10).map(i -> i % 8).boxed().toList());
+        JsonNode plain = run("counting", data);
+        assertTrue(plain.get("head").isNull());
+        Path head = TinyHead.write(dir.resolve("head"), 0.5f);
+        JsonNode headed = run("counting", data, "--head", head.toString());
+        assertEquals(head.toString(), headed.get("head").asText());
+        assertNotEquals(plain.get("metrics").get("mae").get("value").asDouble(), headed.get("metrics").get("mae").get("value").asDouble());
+        try (var files = Files.list(dir.resolve("cache"))) { // one extraction per (model, head) and image list
+            assertEquals(6, files.filter(f -> f.toString().endsWith(".npy")).count()); // train (less the held-out fifth), val, test
+        }
     }
 }

@@ -43,6 +43,44 @@ class ModelCommandsTest {
     }
 
     @Test
+    void modelsListsDreamSimsReleasesAndTheirCache() {
+        Path dreamsim = cache.resolve("dreamsim");
+        assertEquals(0, run("models", "--cache-dir", cache.toString(), "--dreamsim-cache", dreamsim.toString()));
+
+        String text = out.toString();
+        assertTrue(text.contains("DreamSim cache: " + dreamsim), text);
+        assertTrue(text.contains("dreamsim_dinov2_vitb14_patch"), text);
+        assertTrue(text.contains("DreamSim release v0.2.1-checkpoints"), text);
+    }
+
+    @Test
+    void offlinePullOfADreamSimReleaseNamesItsCacheAndTheCommand() {
+        Path dreamsim = cache.resolve("dreamsim");
+        assertEquals(2, run("pull", "dreamsim", "--cache-dir", cache.toString(), "--dreamsim-cache", dreamsim.toString(),
+                "--offline"));
+
+        assertTrue(err.toString().startsWith("error: offline (--offline or HF_HUB_OFFLINE): ensemble_lora/adapter_config.json"
+                + " of dreamsim is not in the DreamSim cache " + dreamsim), err.toString());
+        assertTrue(err.toString().contains("percept pull dreamsim"), err.toString());
+    }
+
+    @Test
+    void aDreamSimNameIsAWholeModelNotAnEnsembleEntry() {
+        assertEquals(2, run("distance", "--model", "dreamsim,dino_vitb16", "--cache-dir", cache.toString(),
+                "--offline", "a.png", "b.png"));
+
+        assertTrue(err.toString().contains("dreamsim is a whole DreamSim model; it cannot be one entry of --model"),
+                err.toString());
+    }
+
+    @Test
+    void aDreamSimModelIsNotAlignedAgain() {
+        assertEquals(2, run("align", "--model", "dreamsim", "--data", cache.toString(), "--out", cache.resolve("run").toString()));
+
+        assertTrue(err.toString().contains("dreamsim is one of DreamSim's released, already aligned models"), err.toString());
+    }
+
+    @Test
     void pullOfAnUnknownNameFailsWithExitCode2() {
         assertEquals(2, run("pull", "dino_vitb99", "--cache-dir", cache.toString(), "--offline"));
 

@@ -47,7 +47,8 @@ class RagCommandTest {
     }
 
     private Cli rag(String... extra) {
-        String[] base = {"eval", "rag", "--model", EmbedCommandTest.DINO, "--precision", "fp32", "--data", data.toString()};
+        String[] base = {"eval", "rag", "--model", EmbedCommandTest.DINO, "--precision", "fp32", "--data", data.toString(),
+            "--feature-cache", dir.resolve("cache").toString()};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -63,7 +64,8 @@ class RagCommandTest {
         assertEquals("rag", json.get("task").asText());
         assertEquals(EmbedCommandTest.DINO, json.get("model").asText());
         assertTrue(json.get("adapter").isNull());
-        assertEquals("cls", json.get("features").asText());
+        assertEquals("default", json.get("features").asText()); // no --features: each member's own
+        assertTrue(json.get("head").isNull());
         assertEquals("vote, k=3", json.get("setting").asText());
         JsonNode accuracy = json.get("metrics").get("accuracy");
         assertEquals(2.0 / 3.0, accuracy.get("value").asDouble(), 1e-9);
@@ -73,7 +75,7 @@ class RagCommandTest {
         assertTrue(accuracy.get("higher_is_better").asBoolean());
         assertEquals(5, json.get("per_seed").size());
         assertEquals(0, json.get("unparsed").asInt());
-        assertTrue(r.out().contains("accuracy 0.6667"), r.out());
+        assertTrue(r.out().matches("(?s).*\\naccuracy +5 +0\\.6667 +\\[0\\.6667, 0\\.6667\\].*"), r.out());
     }
 
     @Test

@@ -3,9 +3,11 @@ package dev.percept.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.percept.data.downstream.DatasetFixtures;
 import dev.percept.embed.ModelRequest;
+import dev.percept.embed.PreprocessMode;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -35,7 +37,12 @@ class FeatureCacheTest {
     }
 
     private FeatureSource source(List<Path> adapters) {
-        ModelRequest request = new ModelRequest(DINO.toString(), null, Precision.FP32, ComputeDevice.CPU, 32, false, null, adapters);
+        return source(adapters, null);
+    }
+
+    private FeatureSource source(List<Path> adapters, Path head) {
+        ModelRequest request = new ModelRequest(DINO.toString(), null, Precision.FP32, ComputeDevice.CPU, 32, PreprocessMode.DREAMSIM,
+                null, adapters, null, head);
         return new FeatureSource(request, new ModelStore(HubSettings.fromEnvironment(), KnownModels.DEFAULT),
                 new FeatureCache(dir.resolve("cache")), FeatureNorm.NONE, 4);
     }
@@ -90,6 +97,31 @@ class FeatureCacheTest {
             assertFalse(java.util.Arrays.equals(before, after));
             s.vectors(images.subList(0, 5), "train");
             assertEquals(2, s.extractions());
+        }
+    }
+
+    @Test
+    void aHeadChangesTheFeaturesAndHasItsOwnEntry() throws IOException {
+        List<Path> images = images();
+        Path head = TinyHead.write(dir.resolve("head"), 0.5f);
+        MappedFloats plain;
+        MappedFloats headed;
+        try (FeatureSource s = source(List.of())) {
+            plain = s.vectors(images, "train");
+        }
+        try (FeatureSource s = source(List.of(), head)) {
+            headed = s.vectors(images, "train");
+            assertEquals(1, s.extractions(), "the head is part of the key: no hit on the plain features");
+            assertNotEquals(plain.file(), headed.file());
+            assertFalse(java.util.Arrays.equals(plain.row(0), headed.row(0)));
+            s.vectors(images, "train");
+            assertEquals(1, s.extractions());
+        }
+        TinyHead.write(head, 0.25f); // retrained in place: its bytes are in the key
+        try (FeatureSource s = source(List.of(), head)) {
+            float[] again = s.vectors(images, "train").row(0);
+            assertEquals(1, s.extractions());
+            assertFalse(java.util.Arrays.equals(headed.row(0), again));
         }
     }
 }

@@ -51,11 +51,13 @@ final class FakeHub implements AutoCloseable {
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> downloads = new ConcurrentHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
     FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         hub.createContext("/", this::handleHub);
+        hub.createContext("/downloads/", this::handleDownload);
         hub.start();
         cdn = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread cdnThread = new Thread(this::serveCdn, "fake-cdn");
@@ -75,6 +77,24 @@ final class FakeHub implements AutoCloseable {
     /** Adds an LFS file (served by the CDN, etag = sha256). */
     void addLfsFile(String repo, String file, byte[] content) {
         repos.computeIfAbsent(repo, r -> new HashMap<>()).put(file, new Entry(content, true, sha256(content)));
+    }
+
+    /**
+     * Serves {@code content} at {@link #downloadBase()}{@code /<path>} with a 302 to the CDN, as
+     * GitHub release downloads do.
+     */
+    void addDownload(String path, byte[] content) {
+        downloads.put(path, content);
+    }
+
+    /** Base URL of the files added with {@link #addDownload}. */
+    URI downloadBase() {
+        return URI.create(endpoint() + "/downloads");
+    }
+
+    /** The next {@code times} CDN transfers of this download send {@code bytes} bytes and drop the connection. */
+    void breakDownloadAfter(String path, int bytes, int times) {
+        faults.put(sha256(downloads.get(path)), new Fault(bytes, times, 200));
     }
 
     /** The CDN serves {@code wrong} for this LFS file while the Hub keeps announcing the real hash. */
@@ -177,6 +197,19 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
+    private void handleDownload(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] content = downloads.get(ex.getRequestURI().getPath().substring("/downloads/".length()));
+            if (content == null) {
+                reply(ex, 404, null);
+                return;
+            }
+            ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + cdn.getLocalPort() + "/blobs/"
+                    + sha256(content) + "?signature=test");
+            reply(ex, 302, null);
+        }
+    }
+
     private void serveCdn() {
         while (!cdn.isClosed()) {
             try {
@@ -244,8 +277,11 @@ final class FakeHub implements AutoCloseable {
     }
 
     private byte[] findBlob(String hash) {
-        return repos.values().stream().flatMap(m -> m.values().stream())
-                .filter(e -> e.etag().equals(hash)).findFirst().orElseThrow().content();
+        return repos.values().stream().flatMap(m -> m.values().stream()).map(Entry::content)
+                .filter(c -> sha256(c).equals(hash))
+                .findFirst()
+                .or(() -> downloads.values().stream().filter(c -> sha256(c).equals(hash)).findFirst())
+                .orElseThrow();
     }
 
     private void reply(HttpExchange ex, int status, String errorCode) throws IOException {

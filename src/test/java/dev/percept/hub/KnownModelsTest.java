@@ -19,6 +19,32 @@ class KnownModelsTest {
     }
 
     @Test
+    void listsEveryDreamSimReleaseWithItsTagAdapterAndBackbones() {
+        assertEquals(List.of("dreamsim", "dreamsim_dino_vitb16", "dreamsim_clip_vitb32", "dreamsim_open_clip_vitb32",
+                "dreamsim_dinov2_vitb14", "dreamsim_synclr_vitb16", "dreamsim_dino_vitb16_patch",
+                "dreamsim_dinov2_vitb14_patch"),
+                KNOWN.all().stream().filter(KnownModel::isDreamSim).map(KnownModel::name).toList());
+        DreamSimRelease ensemble = KNOWN.get("dreamsim").dreamsim();
+        assertEquals("dreamsim_ensemble_checkpoint.zip", ensemble.zip());
+        assertEquals("v0.2.0-checkpoints", ensemble.tag());
+        assertEquals("ensemble_lora", ensemble.adapter());
+        assertEquals(List.of("dino_vitb16", "clip_vitb16", "open_clip_vitb16"),
+                ensemble.members().stream().map(DreamSimRelease.Member::modelType).toList());
+        assertEquals(List.of(KnownModel.GELU, KnownModel.QUICK_GELU, KnownModel.GELU),
+                ensemble.members().stream().map(DreamSimRelease.Member::activation).toList());
+        DreamSimRelease patch = KNOWN.get("dreamsim_dinov2_vitb14_patch").dreamsim();
+        assertEquals("dreamsim_dinov2_vitb14_patch_checkpoint.zip", patch.zip());
+        assertEquals("v0.2.1-checkpoints", patch.tag());
+        assertEquals("dinov2_vitb14_patch_lora", patch.adapter());
+        assertTrue(patch.patch());
+        assertEquals("checkpoints/dinov2_vitb14_pretrain.pth", patch.members().get(0).weights());
+        DreamSimRelease synclr = KNOWN.get("dreamsim_synclr_vitb16").dreamsim();
+        assertEquals("synclr_vitb16_single_lora", synclr.adapter());
+        assertEquals("synclr_vit_b_16.pth", synclr.members().get(0).weights());
+        assertEquals(null, synclr.members().get(0).download());
+    }
+
+    @Test
     void dinov3SizesComeFromTimmOpenlyAndFromMetaGated() {
         List<String> sizes = List.of("vits16", "vits16plus", "vitb16", "vitl16", "vith16plus");
         for (String size : sizes) {

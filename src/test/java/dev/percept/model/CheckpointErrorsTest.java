@@ -48,10 +48,17 @@ class CheckpointErrorsTest {
     }
 
     @Test
-    void refusesPickleOnlyFolders() throws IOException {
+    void refusesAPytorchFileThatIsNeitherFormat() throws IOException {
         Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
         String message = loadError(dir);
-        assertTrue(message.contains("no .safetensors weights") && message.contains("pickle"), message);
+        assertTrue(message.contains("pytorch_model.bin: not a PyTorch checkpoint"), message);
+    }
+
+    @Test
+    void refusesAFolderWithoutWeights() throws IOException {
+        Files.writeString(dir.resolve("config.json"), "{}");
+        String message = loadError(dir);
+        assertTrue(message.contains("has no weights (.safetensors, .pth, .pth.tar, .pt, .bin)"), message);
     }
 
     @Test

@@ -97,6 +97,54 @@ class LoraAdapterTest {
     }
 
     @Test
+    void aDreamSimAdapterIsReadOneBackboneAtATime() throws IOException {
+        Map<String, FloatArray> ensemble = new LinkedHashMap<>();
+        Map<String, FloatArray> second = new LinkedHashMap<>();
+        Random random = new Random(9);
+        for (int member = 0; member < 2; member++) {
+            for (int block = 0; block < 2; block++) {
+                String module = "blocks." + block + ".attn.qkv";
+                FloatArray a = new FloatArray(new long[] {R, 64}, gaussian(random, R * 64, 0.3));
+                FloatArray b = new FloatArray(new long[] {192, R}, gaussian(random, 192 * R, 0.3));
+                String prefix = "base_model.model.extractor_list." + member + ".model.";
+                ensemble.put(prefix + module + ".lora_A.weight", a);
+                ensemble.put(prefix + module + ".lora_B.weight", b);
+                if (member == 1) {
+                    second.put("base_model.model." + module + ".lora_A.weight", a);
+                    second.put("base_model.model." + module + ".lora_B.weight", b);
+                }
+            }
+        }
+        Path both = writeAdapter(ensemble);
+        Path alone = writeAdapter(second);
+
+        FloatArray pixels = Npy.readFloats(DINO.resolve("pixels.npy"));
+        try (Backbone member1 = ModelLoader.load(Checkpoint.open(DINO.resolve("model")), LoraAdapter.read(both, 1), null, Precision.FP32,
+                        ComputeDevice.CPU);
+                Backbone member0 = ModelLoader.load(Checkpoint.open(DINO.resolve("model")), LoraAdapter.read(both, 0), null, Precision.FP32,
+                        ComputeDevice.CPU);
+                Backbone single = ModelLoader.load(DINO.resolve("model"), alone, null, Precision.FP32, ComputeDevice.CPU);
+                PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            float[] one = Tensors.toFloats(member1.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] zero = Tensors.toFloats(member0.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] s = Tensors.toFloats(single.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            double same = 0;
+            double other = 0;
+            for (int i = 0; i < one.length; i++) {
+                same = Math.max(same, Math.abs(one[i] - s[i]));
+                other = Math.max(other, Math.abs(one[i] - zero[i]));
+            }
+            assertTrue(same == 0, "member 1 of the ensemble adapter vs the same modules alone: " + same);
+            assertTrue(other > 1e-2, "members 0 and 1 must differ: " + other);
+        }
+        assertTrue(error(both).contains("adapts the 2 backbones of a DreamSim ensemble (extractor_list [0, 1])"),
+                error(both));
+        assertTrue(assertThrows(PerceptException.class, () -> LoraAdapter.read(both, 2)).getMessage()
+                .contains("holds no LoRA weights for DreamSim backbone 2 (extractor_list.2)"));
+    }
+
+    @Test
     void malformedAdaptersAreRefusedNamingTheProblem() throws IOException {
         Path noConfig = dir.resolve("empty");
         Files.createDirectories(noConfig);

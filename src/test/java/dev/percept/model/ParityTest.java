@@ -17,6 +17,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -67,6 +68,21 @@ class ParityTest {
     })
     void dinov3MatchesPyTorchReference(String name, String layout) {
         matches(DINOV3_FIXTURES.resolve(name), layout);
+    }
+
+    /**
+     * The hub's own distribution format: the plain_hub state dict as a torch.save pickle (periods
+     * stored in bfloat16, as in the released files), opened as a single weights file.
+     */
+    @Test
+    void dinov3HubPickleMatchesTheSameReference() {
+        Path reference = DINOV3_FIXTURES.resolve("plain_hub");
+        try (Backbone backbone = ModelLoader.load(DINOV3_FIXTURES.resolve("plain_pth/dinov3_pretrain.pth"), null,
+                Precision.FP32, ComputeDevice.CPU)) {
+            assertEquals("dinov3-hub", backbone.layout());
+            compare(backbone, reference, "");
+            compare(backbone, reference, "_alt");
+        }
     }
 
     private static void matches(Path dir, String layout) {

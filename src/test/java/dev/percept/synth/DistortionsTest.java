@@ -1,5 +1,6 @@
 package dev.percept.synth;
 
+import dev.percept.Seeds;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.percept.synth;
 
+import dev.percept.Seeds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -20,7 +20,8 @@ public interface Layout {
     float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
     List<Layout> ALL = List.of(new HfVitLayout(), new HfDinov2Layout(), new HfDinov3Layout(), new HfClipLayout(),
-            new OpenClipLayout(), new HubDinov3Layout(), new TimmDinov3Layout(), new TimmLayout());
+            new OpenClipLayout(), new HubDinov3Layout(), new TimmDinov3Layout(), new DreamSimClipLayout(),
+            new TimmLayout());
 
     /** A short name users see ("hf-vit", "timm", ...). */
     String name();
@@ -45,8 +46,8 @@ public interface Layout {
         String sample = checkpoint.shapes().keySet().stream().limit(5).collect(Collectors.joining(", "));
         throw new PerceptException("unrecognised checkpoint layout in " + checkpoint.describe()
                 + ": expected a config.json with model_type vit, dinov2, dinov2_with_registers, dinov3_vit, clip or "
-                + "clip_vision_model, open_clip keys (visual.conv1.weight), DINOv3 hub keys (rope_embed.periods) "
-                + "or timm keys (patch_embed.proj.weight); "
+                + "clip_vision_model, open_clip keys (visual.conv1.weight), DINOv3 hub keys (rope_embed.periods), "
+                + "DreamSim's CLIP keys (pos_drop.weight and proj) or timm keys (patch_embed.proj.weight); "
                 + "found keys " + sample);
     }
 }
