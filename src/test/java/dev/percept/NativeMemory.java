@@ -13,6 +13,11 @@ public record NativeMemory(long handles, long residentBytes) {
     public static NativeMemory now() {
         for (int i = 0; i < 3; i++) {
             System.gc();
+            try {
+                Thread.sleep(100); // lets the collector queue what it found
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             Pointer.deallocateReferences();
         }
         return new NativeMemory(Pointer.totalCount(), Pointer.physicalBytes());
