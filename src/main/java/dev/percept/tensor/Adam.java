@@ -29,9 +29,11 @@ public final class Adam implements AutoCloseable {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.weightDecay = weightDecay;
-        for (Tensor p : params.tensors()) {
-            m.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
-            v.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
+        try (PointerScope scope = new PointerScope()) { // frees the arguments' wrappers now
+            for (Tensor p : params.tensors()) {
+                m.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
+                v.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.percept.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.percept.NativeMemory;
 import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
@@ -13,13 +14,17 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.Test;
 
-/** A model outlives the memory scope it was loaded in, and many batches leave nothing behind. */
+/**
+ * A model outlives the memory scope it was loaded in, many batches leave no native handle and no
+ * resident growth behind (measured), and closing the model frees every handle it held.
+ */
 class ModelLifetimeTest {
     static final Path DINO = ParityTest.FIXTURES.resolve("dino_timm");
 
     @Test
-    void weightsSurviveTheScopeTheyWereLoadedIn() {
+    void weightsSurviveTheScopeTheyWereLoadedInAndBatchesLeaveNothingBehind() {
         Engine.start(1);
+        NativeMemory unloaded = NativeMemory.now();
         Backbone backbone;
         try (PointerScope loading = new PointerScope()) {
             backbone = ModelLoader.load(DINO.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
@@ -27,13 +32,20 @@ class ModelLifetimeTest {
         FloatArray pixels = Npy.readFloats(DINO.resolve("pixels.npy"));
         FloatArray expected = Npy.readFloats(DINO.resolve("tokens.npy"));
         try (backbone) {
-            for (int batch = 0; batch < 50; batch++) {
+            NativeMemory loaded = null;
+            for (int batch = 0; batch < 60; batch++) {
+                if (batch == 10) {
+                    loaded = NativeMemory.now(); // after a warm-up
+                }
                 try (PointerScope scope = new PointerScope();
                         NoGradGuard noGrad = new NoGradGuard()) {
                     float[] cls = Tensors.toFloats(backbone.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
                     assertEquals(expected.data()[0], cls[0], 1e-4);
                 }
             }
+            NativeMemory.now().assertNoGrowthSince(loaded, 8L << 20, "50 batches");
         }
+        // The resident size keeps what the first load brought in (libraries, classes, allocator pools).
+        NativeMemory.now().assertNoHandlesLeftSince(unloaded, "loading, 60 batches and closing the model");
     }
 }
