@@ -13,6 +13,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * Writes a search index: opens (or creates) it for one model and quantization, refuses an index
@@ -61,10 +62,10 @@ public final class IndexBuilder implements AutoCloseable {
             builder.commit(); // the identity is on disk before the first vector
             return builder;
         } catch (IOException e) {
-            closeQuietly(dir);
+            IOUtils.closeWhileHandlingException(dir); // already failing with a better message
             throw new PerceptException("cannot open index " + location + " for writing: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(dir);
+            IOUtils.closeWhileHandlingException(dir); // already failing with a better message
             throw e;
         }
     }
@@ -139,16 +140,6 @@ public final class IndexBuilder implements AutoCloseable {
             directory.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void closeQuietly(Directory dir) {
-        if (dir != null) {
-            try {
-                dir.close();
-            } catch (IOException ignored) {
-                // already failing with a better message
-            }
         }
     }
 }

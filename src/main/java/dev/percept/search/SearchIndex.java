@@ -28,6 +28,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * An index written by {@code percept index}, opened for queries at its last commit. Thread-safe:
@@ -69,10 +70,10 @@ public final class SearchIndex implements AutoCloseable {
             }
             return new SearchIndex(location, dir, reader, data);
         } catch (IOException e) {
-            closeQuietly(dir);
+            IOUtils.closeWhileHandlingException(dir); // already failing with a better message
             throw new PerceptException("cannot open index " + location + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(dir);
+            IOUtils.closeWhileHandlingException(dir); // already failing with a better message
             throw e;
         }
     }
@@ -227,16 +228,6 @@ public final class SearchIndex implements AutoCloseable {
             directory.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void closeQuietly(Directory dir) {
-        if (dir != null) {
-            try {
-                dir.close();
-            } catch (IOException ignored) {
-                // already failing with a better message
-            }
         }
     }
 }
