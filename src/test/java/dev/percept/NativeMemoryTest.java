@@ -35,12 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many embedding batches, alignment steps and probe fits leave native memory where it was: no
- * native handle outlives its batch or step, and the resident size stays within a few megabytes
- * (the Java heap settling). A leak of one handle per batch fails the test, as the last case shows.
+ * native handle outlives its batch or step, and the resident size does not grow steadily (a
+ * one-off settling of the allocator and the Java heap is allowed). A leak of one handle per batch fails the test, as the last case shows.
  */
 class NativeMemoryTest {
     private static final Path MODEL = Path.of("src/test/resources/parity/dino_timm/model");
-    /** Resident growth allowed over a whole workload after its warm-up. */
+    /** Resident growth allowed in one half of a workload after its warm-up. */
     private static final long RESIDENT_SLACK = 8L << 20;
 
     @TempDir
@@ -60,11 +60,8 @@ class NativeMemoryTest {
             for (int i = 0; i < 3; i++) {
                 ensemble.embed(pixels, 4, FeatureNorm.DREAMSIM);
             }
-            NativeMemory before = NativeMemory.now();
-            for (int i = 0; i < 20; i++) {
-                ensemble.embed(pixels, 4, FeatureNorm.DREAMSIM);
-            }
-            NativeMemory.now().assertNoGrowthSince(before, RESIDENT_SLACK, "20 embedding batches");
+            NativeMemory.assertSteady(() -> ensemble.embed(pixels, 4, FeatureNorm.DREAMSIM), 10, RESIDENT_SLACK,
+                    "20 embedding batches");
         }
     }
 
@@ -77,16 +74,12 @@ class NativeMemoryTest {
                 training.setTraining(true);
                 Map<Preprocessing, float[]> pixels = Map.of(p, gaussian(6 * 3 * p.height() * p.width(), 2));
                 float[] targets = {1, -1};
-                for (int i = 0; i < 1; i++) {
+                Runnable step = () -> {
                     training.accumulate(pixels, targets, 0.05, 1);
                     training.step(1e-3);
-                }
-                NativeMemory before = NativeMemory.now();
-                for (int i = 0; i < 4; i++) {
-                    training.accumulate(pixels, targets, 0.05, 1);
-                    training.step(1e-3);
-                }
-                NativeMemory.now().assertNoGrowthSince(before, RESIDENT_SLACK, "4 alignment steps");
+                };
+                step.run();
+                NativeMemory.assertSteady(step, 2, RESIDENT_SLACK, "4 alignment steps");
             }
         }
     }
@@ -133,11 +126,7 @@ class NativeMemoryTest {
             }
         };
         fits.run();
-        NativeMemory before = NativeMemory.now();
-        for (int i = 0; i < 4; i++) {
-            fits.run();
-        }
-        NativeMemory.now().assertNoGrowthSince(before, RESIDENT_SLACK, "4 rounds of probe fits");
+        NativeMemory.assertSteady(fits, 2, RESIDENT_SLACK, "4 rounds of probe fits");
     }
 
     @Test
