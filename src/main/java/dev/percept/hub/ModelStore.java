@@ -72,7 +72,7 @@ public final class ModelStore {
         }
         Optional<KnownModel> model = known.find(nameOrPath);
         if (model.isEmpty()) {
-            throw new PerceptException(nameOrPath + " is neither an existing folder nor a known model name (known: "
+            throw new PerceptException(nameOrPath + " is neither an existing folder or weights file nor a known model name (known: "
                     + known.names() + ")");
         }
         KnownModel m = model.get();

@@ -294,7 +294,7 @@ class ModelStoreTest {
     void resolveOfAnUnknownNameListsTheKnownNames() {
         PerceptException e = assertThrows(PerceptException.class, () -> store(true, null).resolve("dino_vitb99"));
 
-        assertEquals("dino_vitb99 is neither an existing folder nor a known model name (known: tiny_vit, tiny_clip,"
+        assertEquals("dino_vitb99 is neither an existing folder or weights file nor a known model name (known: tiny_vit, tiny_clip,"
                 + " missing_file, gated, by_hand, old_name, pair)", e.getMessage());
     }
 
