@@ -37,6 +37,28 @@ public final class KeyMap {
         return this;
     }
 
+    /**
+     * A block's norms and attention projections where the checkpoint already uses the model's own
+     * (timm) names: {@code norm1}, {@code attn.qkv.weight}, {@code attn.proj}, {@code norm2}.
+     */
+    public KeyMap timmBlock(String block, long d) {
+        return copy(block + "norm1.weight", block + "norm1.weight", d)
+                .copy(block + "norm1.bias", block + "norm1.bias", d)
+                .copy(block + "attn.qkv.weight", block + "attn.qkv.weight", 3L * d, d)
+                .copy(block + "attn.proj.weight", block + "attn.proj.weight", d, d)
+                .copy(block + "attn.proj.bias", block + "attn.proj.bias", d)
+                .copy(block + "norm2.weight", block + "norm2.weight", d)
+                .copy(block + "norm2.bias", block + "norm2.bias", d);
+    }
+
+    /** A block's plain MLP under the model's own (timm) names, {@code mlp.fc1} and {@code mlp.fc2}. */
+    public KeyMap timmMlp(String block, long d, long hidden) {
+        return copy(block + "mlp.fc1.weight", block + "mlp.fc1.weight", hidden, d)
+                .copy(block + "mlp.fc1.bias", block + "mlp.fc1.bias", hidden)
+                .copy(block + "mlp.fc2.weight", block + "mlp.fc2.weight", d, hidden)
+                .copy(block + "mlp.fc2.bias", block + "mlp.fc2.bias", d);
+    }
+
     /** {@code target} is {@code source} (of {@code sourceShape}) reshaped to {@code targetShape}. */
     public KeyMap reshape(String target, String source, long[] sourceShape, long... targetShape) {
         rules.add(new Rule(target, List.of(new Source(source, sourceShape)), ts -> ts.get(0).reshape(targetShape),

@@ -69,14 +69,8 @@ final class TimmDinov3Layout implements Layout {
         }
         for (int i = 0; i < layers; i++) {
             String b = "blocks." + i + ".";
-            keys.copy(b + "norm1.weight", b + "norm1.weight", d)
-                    .copy(b + "norm1.bias", b + "norm1.bias", d)
-                    .copy(b + "attn.qkv.weight", b + "attn.qkv.weight", 3L * d, d)
-                    .copy(b + "attn.proj.weight", b + "attn.proj.weight", d, d)
-                    .copy(b + "attn.proj.bias", b + "attn.proj.bias", d)
+            keys.timmBlock(b, d)
                     .copy(b + "ls1.gamma", b + "gamma_1", d)
-                    .copy(b + "norm2.weight", b + "norm2.weight", d)
-                    .copy(b + "norm2.bias", b + "norm2.bias", d)
                     .copy(b + "ls2.gamma", b + "gamma_2", d);
             if (qkvBias) {
                 keys.fuseQkvBias(b + "attn.qkv.bias", d, b + "attn.q_bias", null, b + "attn.v_bias");

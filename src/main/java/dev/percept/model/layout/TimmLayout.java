@@ -90,17 +90,7 @@ final class TimmLayout implements Layout {
         }
         for (int i = 0; i < layers; i++) {
             String b = "blocks." + i + ".";
-            keys.copy(b + "norm1.weight", b + "norm1.weight", d)
-                    .copy(b + "norm1.bias", b + "norm1.bias", d)
-                    .copy(b + "attn.qkv.weight", b + "attn.qkv.weight", 3L * d, d)
-                    .copy(b + "attn.proj.weight", b + "attn.proj.weight", d, d)
-                    .copy(b + "attn.proj.bias", b + "attn.proj.bias", d)
-                    .copy(b + "norm2.weight", b + "norm2.weight", d)
-                    .copy(b + "norm2.bias", b + "norm2.bias", d)
-                    .copy(b + "mlp.fc1.weight", b + "mlp.fc1.weight", mlp, d)
-                    .copy(b + "mlp.fc1.bias", b + "mlp.fc1.bias", mlp)
-                    .copy(b + "mlp.fc2.weight", b + "mlp.fc2.weight", d, mlp)
-                    .copy(b + "mlp.fc2.bias", b + "mlp.fc2.bias", d);
+            keys.timmBlock(b, d).timmMlp(b, d, mlp);
             if (qkvBias) {
                 keys.copy(b + "attn.qkv.bias", b + "attn.qkv.bias", 3L * d);
             }
