@@ -64,7 +64,7 @@ public final class Ensemble {
         for (int i = 0; i < parts.length; i++) {
             Member m = members.get(i);
             Preprocessing p = m.preprocessing();
-            Tensor x = Tensors.floats(pixels.get(p), count, 3, p.height(), p.width());
+            Tensor x = m.backbone().placement().floats(pixels.get(p), count, 3, p.height(), p.width());
             parts[i] = m.backbone().features(x, m.features()).reshape(count, -1);
         }
         return parts.length == 1 ? parts[0] : Ops.cat(1, parts);
