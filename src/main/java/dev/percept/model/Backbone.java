@@ -1,6 +1,7 @@
 package dev.percept.model;
 
 import dev.percept.PerceptException;
+import dev.percept.tensor.ActivationCheckpoints;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
@@ -67,7 +68,12 @@ public final class Backbone implements AutoCloseable {
      * device: [B, dim], or [B, gh, gw, D] for {@link FeatureMode#PATCH_TOKENS}.
      */
     public Tensor features(Tensor pixels, FeatureMode mode) {
-        Tensor raw = backboneFeatures(pixels, mode);
+        return features(pixels, mode, null);
+    }
+
+    /** {@link #features(Tensor, FeatureMode)} with the transformer's blocks run through {@code checkpoints} unless null. */
+    public Tensor features(Tensor pixels, FeatureMode mode, ActivationCheckpoints checkpoints) {
+        Tensor raw = backboneFeatures(pixels, mode, checkpoints);
         return head == null || mode != head.features() ? raw : head.apply(raw);
     }
 
@@ -86,8 +92,8 @@ public final class Backbone implements AutoCloseable {
     }
 
     /** {@link #features} without the MLP head. */
-    private Tensor backboneFeatures(Tensor pixels, FeatureMode mode) {
-        Tensor tokens = vit.forward(pixels);
+    private Tensor backboneFeatures(Tensor pixels, FeatureMode mode, ActivationCheckpoints checkpoints) {
+        Tensor tokens = vit.forward(pixels, checkpoints);
         long batch = tokens.size(0);
         int prefix = vit.prefixTokens();
         long patches = tokens.size(1) - prefix;

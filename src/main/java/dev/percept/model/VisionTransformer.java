@@ -6,6 +6,7 @@ import dev.percept.model.VitConfig.Learned;
 import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
 import dev.percept.model.VitConfig.Rotary;
+import dev.percept.tensor.ActivationCheckpoints;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.NativeOwner;
 import dev.percept.tensor.Ops;
@@ -201,6 +202,14 @@ public final class VisionTransformer implements AutoCloseable {
      * precision, for normalised pixels [B, 3, H, W] (float32, any device).
      */
     public Tensor forward(Tensor pixels) {
+        return forward(pixels, null);
+    }
+
+    /**
+     * {@link #forward(Tensor)}, with each block run through {@code checkpoints} (activation
+     * checkpointing: the blocks' activations are recomputed in its backward) unless it is null.
+     */
+    public Tensor forward(Tensor pixels, ActivationCheckpoints checkpoints) {
         long batch = pixels.size(0);
         long gh = pixels.size(2) / config.patch();
         long gw = pixels.size(3) / config.patch();
@@ -212,10 +221,14 @@ public final class VisionTransformer implements AutoCloseable {
         Rope rope = ropePeriods == null ? null : Rope.forGrid(ropePeriods, gh, gw, placement.floats());
         for (Block block : blocks) {
             Tensor in = x;
-            x = Ops.scoped(() -> block.apply(in, rope));
-            Ops.release(in);
+            if (checkpoints != null) {
+                x = checkpoints.run(in, t -> block.apply(t, rope));
+            } else {
+                x = Ops.scoped(() -> block.apply(in, rope));
+                Ops.release(in);
+            }
         }
-        return x;
+        return checkpoints == null ? x : checkpoints.resume(x);
     }
 
     /** Patch embedding, class token, position embedding, registers and ln_pre. */

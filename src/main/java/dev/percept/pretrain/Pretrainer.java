@@ -222,7 +222,7 @@ public final class Pretrainer {
                 labels[slot++] = c;
             }
         }
-        return head.backward(new Ensemble(List.of(new Member(model, prep, FeatureMode.CLS_NORMED))).forward(Map.of(prep, pixels), n),
+        return head.backward(new Ensemble(List.of(new Member(model, prep, FeatureMode.CLS_NORMED))).forward(Map.of(prep, pixels), n, false),
                 labels);
     }
 

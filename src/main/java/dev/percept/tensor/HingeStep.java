@@ -25,6 +25,7 @@ public final class HingeStep {
             double value = Tensors.scalar(loss);
             if (Double.isFinite(value)) {
                 loss.mul_(new Scalar(weight)).backward();
+                forward.backwardDeferred();
             }
             return value;
         }

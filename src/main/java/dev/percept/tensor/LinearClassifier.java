@@ -45,6 +45,7 @@ public final class LinearClassifier implements AutoCloseable {
             double value = Tensors.scalar(loss);
             if (Double.isFinite(value)) {
                 loss.backward();
+                forward.backwardDeferred();
             }
             return value;
         }
