@@ -27,7 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
-        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class, BenchSearchCommand.class})
 final class BenchCommand {
 
     /** The model name that stands for a randomly initialised ViT-B/16 (no download needed). */
