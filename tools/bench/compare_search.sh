@@ -4,7 +4,8 @@
 # Usage: tools/bench/compare_search.sh [rounds] [workdir] [-- extra `percept bench search` options]
 # e.g.   tools/bench/compare_search.sh 2 /tmp/sb -- --rows 20000 --queries 500
 # Both use 2 threads (--threads 2, omp 2). FAISS runs on Debian's python (/usr/bin/python3,
-# apt-get install python3-faiss); set PYTHON to override. Quantizations: none and int7 (FAISS: SQ8).
+# apt-get install python3-faiss); set PYTHON to override, and PERCEPT (default ./percept) to run a
+# fixed build, e.g. PERCEPT="java -jar /tmp/percept.jar". Quantizations: none and int7 (FAISS: SQ8).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-2}"
@@ -19,7 +20,7 @@ results="$work/results.jsonl"
 
 run_percept() { # $1: extra options (the first run writes the vectors); then the user's
   local extra="$1"; shift
-  ./percept bench search --threads 2 --quantize none,int7 $extra "$@" | tee "$work/percept-$r.txt" >&2
+  ${PERCEPT:-./percept} bench search --threads 2 --quantize none,int7 $extra "$@" | tee "$work/percept-$r.txt" >&2
   grep '^{' "$work/percept-$r.txt" | sed "s/^{/{\"round\": $r, /" >> "$results"
 }
 run_faiss() {
