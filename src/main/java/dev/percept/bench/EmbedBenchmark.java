@@ -71,7 +71,7 @@ public final class EmbedBenchmark {
         // One stream of about `seconds` worth of images, as embedding a folder runs: only the
         // first batch's decoding is not overlapped with the network.
         List<Path> photos = photos(workDir, 4 * batch, new Random(1234));
-        int batches = Math.max(4, (int) Math.ceil(networkRate * seconds / batch));
+        int batches = Math.max(3, (int) Math.ceil(networkRate * seconds / batch));
         List<Path> stream = new ArrayList<>();
         for (int i = 0; i < batches * batch; i++) {
             stream.add(photos.get(i % photos.size()));
