@@ -22,9 +22,7 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
     static final int NEIGHBOURS = 16;
 
     public static Duplicates find(SearchIndex index, double threshold) {
-        if (!(threshold >= 0 && threshold <= 2)) {
-            throw new PerceptException("--threshold must be a distance between 0 and 2, got " + threshold);
-        }
+        checkThreshold(threshold);
         List<String> paths = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         List<float[]> vectors = new ArrayList<>();
@@ -33,8 +31,7 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
             paths.add(e.image().path());
             vectors.add(e.vector());
         });
-        int[] parent = new int[paths.size()];
-        Arrays.setAll(parent, i -> i);
+        List<int[]> links = new ArrayList<>();
         double[] nearest = new double[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
             nearest[i] = Double.NaN;
@@ -47,9 +44,26 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
                     nearest[i] = hit.distance(); // hits come nearest first
                 }
                 if (hit.distance() < threshold) {
-                    parent[find(parent, i)] = find(parent, j);
+                    links.add(new int[] {i, j});
                 }
             }
+        }
+        return of(threshold, paths, links, nearest);
+    }
+
+    /**
+     * The groups and histogram from links found elsewhere (by the Spark job's exact similarity
+     * join, say).
+     *
+     * @param links pairs of indices into {@code paths} closer than the threshold
+     * @param nearest per path, the distance to its nearest other image (NaN when there is none)
+     */
+    public static Duplicates of(double threshold, List<String> paths, List<int[]> links, double[] nearest) {
+        checkThreshold(threshold);
+        int[] parent = new int[paths.size()];
+        Arrays.setAll(parent, i -> i);
+        for (int[] link : links) {
+            parent[find(parent, link[0])] = find(parent, link[1]);
         }
         Map<Integer, List<String>> components = new HashMap<>();
         for (int i = 0; i < paths.size(); i++) {
@@ -62,6 +76,12 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
                 .toList();
         double[] finite = Arrays.stream(nearest).filter(d -> !Double.isNaN(d)).sorted().toArray();
         return new Duplicates(threshold, groups, finite);
+    }
+
+    private static void checkThreshold(double threshold) {
+        if (!(threshold >= 0 && threshold <= 2)) {
+            throw new PerceptException("--threshold must be a distance between 0 and 2, got " + threshold);
+        }
     }
 
     private static int find(int[] parent, int i) {
