@@ -1,6 +1,9 @@
 package dev.percept.search;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
+import dev.percept.io.JsonFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -20,6 +23,8 @@ import java.util.Map;
  */
 public record Duplicates(double threshold, List<List<String>> groups, double[] nearest) {
     static final int NEIGHBOURS = 16;
+    /** Bins of the nearest-neighbour histogram that {@code percept duplicates} prints and writes. */
+    public static final int HISTOGRAM_BINS = 20;
 
     public static Duplicates find(SearchIndex index, double threshold) {
         checkThreshold(threshold);
@@ -111,5 +116,16 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
             out.add(new Bin(b * width, (b + 1) * width, counts[b]));
         }
         return out;
+    }
+
+    /** The groups and the histogram in {@code bins} bins, as {@code percept duplicates --out} writes them. */
+    public ObjectNode json(int bins) {
+        ObjectNode root = JsonFiles.mapper().createObjectNode();
+        root.put("threshold", threshold);
+        ArrayNode out = root.putArray("groups");
+        groups.forEach(g -> g.forEach(out.addArray()::add));
+        ArrayNode histogram = root.putArray("nearest_neighbour_histogram");
+        histogram(bins).forEach(b -> histogram.addObject().put("from", b.from()).put("to", b.to()).put("count", b.count()));
+        return root;
     }
 }
