@@ -139,9 +139,9 @@ final class WorldCheck {
 
     static String describe(Ceiling val, Ceiling test, List<Probe> probes) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "  judges' ceiling (noise-free judge = majority vote): val %.3f (%d triplets), test %.3f (%d triplets)%n",
+                "  judges' ceiling (noise-free judge vs majority vote): val %.3f (%d), test %.3f (%d triplets)%n",
                 val.agreement(), val.triplets(), test.agreement(), test.triplets()));
-        s.append("  linear probes of each judged attribute's change from the base model's |f(ref) - f(variant)|, R^2 on val:\n ");
+        s.append("  probes: R^2 on val of a ridge fit from the base model's |f(ref) - f(variant)| to each change:\n ");
         for (Probe p : probes) {
             s.append(String.format(Locale.ROOT, " %s %.2f", p.attribute(), p.r2()));
         }
