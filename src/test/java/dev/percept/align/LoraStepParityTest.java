@@ -34,8 +34,11 @@ class LoraStepParityTest {
     /** float32 against float64, about twice to four times what was measured: loss 5.4e-8, gradients 1.2e-8. */
     private static final double LOSS_TOLERANCE = 1e-7;
     private static final double GRADIENT_TOLERANCE = 5e-8;
-    /** Measured 2.7e-7: Adam's first step divides by sqrt(v) + eps, which magnifies float32 rounding of tiny gradients. */
-    private static final double ADAM_TOLERANCE = 5e-7;
+    /**
+     * Measured 2.7e-7 and 5.1e-7 on two weight draws: Adam's first step divides by sqrt(v) + eps,
+     * which magnifies float32 rounding of gradients near eps. Still 1e-4 of the step (lr 1e-2).
+     */
+    private static final double ADAM_TOLERANCE = 1e-6;
 
     @Test
     void lossGradientsAndAdamStepMatchPyTorch() {
