@@ -48,7 +48,7 @@ final class EmbeddingTable {
     static Dataset<Row> parquet(SparkSession spark, String input) {
         try {
             return spark.read().parquet(input);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's AnalysisException (a missing path, say) is a checked exception to Java
             throw new PerceptException("cannot read Parquet " + input + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
     }
