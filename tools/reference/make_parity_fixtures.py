@@ -74,6 +74,20 @@ def write_safetensors(path, tensors, metadata=None):
             f.write(blob)
 
 
+def write_weights(path, tensors):
+    """A case's checkpoint: float32 arrays stored as F16, which is lossless because fill_randomly
+    drew them float16-representable (checked), so the file holds what the reference ran on."""
+    stored = {}
+    for name, array in tensors.items():
+        array = np.asarray(array)
+        if array.dtype == np.float32:
+            half = array.astype(np.float16)
+            assert np.array_equal(half.astype(np.float32), array), f"{name} is not float16-representable"
+            array = half
+        stored[name] = array
+    write_safetensors(path, stored)
+
+
 def read_safetensors(path):
     """Reads a safetensors file back independently of the writer's in-memory state."""
     raw = Path(path).read_bytes()
@@ -110,13 +124,13 @@ TOKENS = {
 def fill_randomly(module, rng):
     """Draws every parameter of `module` so that each one visibly changes the output.
 
-    Values are drawn in float32 (what the checkpoint stores); the reference then runs in
-    float64 on exactly those values. Matrices get N(0, s) with s = 0.8/sqrt(fan_in) kept in
+    Values are drawn as float16-representable float32 (the checkpoints store F16 to keep the
+    fixtures small, with no rounding); the reference then runs in float64 on exactly those values. Matrices get N(0, s) with s = 0.8/sqrt(fan_in) kept in
     [0.02, 0.1], which keeps the residual stream O(1) through the blocks.
     """
 
     def normal(shape, std, mean=0.0):
-        return (mean + std * rng.standard_normal(shape)).astype(np.float32)
+        return (mean + std * rng.standard_normal(shape)).astype(np.float16).astype(np.float32)
 
     for owner_name, owner in module.named_modules():
         for name, param in owner.named_parameters(recurse=False):
@@ -140,11 +154,6 @@ def fill_randomly(module, rng):
 
 def matrix_std(fan_in):
     return min(0.1, max(0.02, 0.8 / math.sqrt(fan_in)))
-
-
-def round_to_float16(module):
-    for param in module.parameters():
-        param.data = param.data.half().float()
 
 
 def holder(**children):
@@ -757,7 +766,7 @@ def case_vit_hf(rng, model_dir):
     pooler = nn.Linear(DIM, DIM)
     fill_randomly(pooler, rng)
     tensors = torchvision_to_hf_vit(state_arrays(tv), pooler.weight.detach().numpy(), pooler.bias.detach().numpy())
-    write_safetensors(model_dir / "model.safetensors", tensors)
+    write_weights(model_dir / "model.safetensors", tensors)
     write_json(model_dir / "config.json", hf_config(
         architectures=["ViTModel"], model_type="vit", hidden_size=DIM, num_hidden_layers=DEPTH,
         num_attention_heads=HEADS, intermediate_size=MLP, patch_size=PATCH, image_size=32, num_channels=3,
@@ -775,7 +784,7 @@ def case_vit_hf(rng, model_dir):
 def case_dino_timm(rng, model_dir):
     model = HubViT(32)
     fill_randomly(model, rng)
-    write_safetensors(model_dir / "model.safetensors", state_arrays(model))
+    write_weights(model_dir / "model.safetensors", state_arrays(model))
     write_json(model_dir / "config.json", timm_config(
         "vit_base_patch8_32", 32, TIMM_MEAN, TIMM_STD, "dino", 0.875, mlp_ratio=4.0, qkv_bias=True))
     return model.double().eval(), dict(
@@ -790,7 +799,7 @@ def case_dino_timm(rng, model_dir):
 def case_dinov2_hub(rng, model_dir):
     model = HubViT(48, layer_scale=True, registers=4, mask_token=True, resize_in_float32=True)
     fill_randomly(model, rng)
-    write_safetensors(model_dir / "model.safetensors", state_arrays(model))
+    write_weights(model_dir / "model.safetensors", state_arrays(model))
     write_json(model_dir / "config.json", timm_config(
         "vit_base_patch8_reg4_dinov2", 48, DINOV2_MEAN, DINOV2_STD, "lvd142m", 1.0,
         mlp_ratio=4.0, init_values=0.1, reg_tokens=4))
@@ -807,7 +816,7 @@ def case_dinov2_hub(rng, model_dir):
 def case_dinov2_hf(rng, model_dir):
     model = HfDinov2(48)
     fill_randomly(model, rng)
-    write_safetensors(model_dir / "model.safetensors", state_arrays(model))
+    write_weights(model_dir / "model.safetensors", state_arrays(model))
     write_json(model_dir / "config.json", hf_config(
         architectures=["Dinov2Model"], model_type="dinov2", hidden_size=DIM, num_hidden_layers=DEPTH,
         num_attention_heads=HEADS, mlp_ratio=4, patch_size=PATCH, image_size=48, num_channels=3,
@@ -839,9 +848,9 @@ def case_clip_hf(rng, model_dir):
         "text_model.final_layer_norm.weight": t["final_layer_norm.weight"],
         "text_model.final_layer_norm.bias": t["final_layer_norm.bias"],
         "text_projection.weight": t["text_projection.weight"],
-        "logit_scale": np.array(2.6592, dtype=np.float32),
+        "logit_scale": np.array(2.6592, dtype=np.float16),
     })
-    write_safetensors(model_dir / "model.safetensors", tensors)
+    write_weights(model_dir / "model.safetensors", tensors)
     vision = hf_config(
         model_type="clip_vision_model", hidden_size=DIM, intermediate_size=MLP, num_attention_heads=HEADS,
         num_hidden_layers=DEPTH, image_size=32, patch_size=PATCH, num_channels=3, hidden_act="quick_gelu",
@@ -873,13 +882,12 @@ def case_clip_hf(rng, model_dir):
 def case_open_clip(rng, model_dir):
     model = OpenClip(32)
     fill_randomly(model, rng)
-    round_to_float16(model)
     text = holder(token_embedding=nn.Embedding(10, 16), ln_final=nn.LayerNorm(16))
     text.positional_embedding = nn.Parameter(torch.zeros(8, 16))
     text.text_projection = nn.Parameter(torch.zeros(16, EMBED))
     fill_randomly(text, rng)
-    tensors = {**state_arrays(model), **state_arrays(text), "logit_scale": np.array(math.log(1 / 0.07))}
-    write_safetensors(model_dir / "open_clip_model.safetensors", {k: v.astype("<f2") for k, v in tensors.items()})
+    tensors = {**state_arrays(model), **state_arrays(text), "logit_scale": np.array(math.log(1 / 0.07), dtype=np.float16)}
+    write_weights(model_dir / "open_clip_model.safetensors", tensors)
     write_json(model_dir / "open_clip_config.json", {
         "model_cfg": {
             "embed_dim": EMBED,
@@ -893,7 +901,7 @@ def case_open_clip(rng, model_dir):
         layout="open_clip", native=[32, 32], input=[32, 32], alt=None, registers=0,
         notes="Reference: open_clip VisionTransformer, laion2b style (plain exact GELU, eps 1e-5, ln_pre, "
               "ln_post on all tokens then CLS pooling, embedding = normed CLS @ visual.proj). Checkpoint "
-              "stored in F16; the reference ran in float64 on the fp16-rounded weights. Top-level text "
+              "stored in F16 like the other cases. Top-level text "
               "tensors (token_embedding, positional_embedding, ln_final, text_projection, logit_scale) "
               "must be ignored by a vision loader.")
 

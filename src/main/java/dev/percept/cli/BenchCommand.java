@@ -27,7 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
-        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class, BenchSearchCommand.class})
 final class BenchCommand {
 
     /** The model name that stands for a randomly initialised ViT-B/16 (no download needed). */
@@ -134,24 +134,27 @@ final class BenchCommand {
         @Option(names = "--seconds", defaultValue = "30", paramLabel = "S", description = "Time budget. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
+        @Option(names = "--checkpoint-activations", description = "Recompute each block in backward (as align's option).")
+        boolean checkpointActivations;
+
         @Override
         public Integer call() {
             List<Member> members = open(model);
             try {
                 LoraSpec lora = new LoraSpec(rank, 2.0 * rank, 0.2, List.of("qkv"));
-                AlignBenchmark.Result r = AlignBenchmark.run(members, lora, batch, Engine.threads(), seconds);
+                AlignBenchmark.Result r = AlignBenchmark.run(members, lora, batch, Engine.threads(), seconds, checkpointActivations);
                 System.out.printf(Locale.ROOT,
-                        "model %s, %d triplets per step, threads %d, precision %s, %d LoRA parameters%n"
+                        "model %s, %d triplets per step, threads %d, precision %s, %d LoRA parameters%s%n"
                                 + "seconds per step:   %.3f%n"
                                 + "triplets/s:         %.3f%n"
                                 + "peak memory (RSS):  %.0f MB%n",
                         model.model, r.tripletsPerStep(), r.threads(), r.precision(), r.trainableParameters(),
-                        r.secondsPerStep(), r.tripletsPerSecond(), r.peakRssBytes() / 1e6);
+                        checkpointActivations ? ", activation checkpointing" : "", r.secondsPerStep(), r.tripletsPerSecond(), r.peakRssBytes() / 1e6);
                 System.out.printf(Locale.ROOT,
                         "{\"triplets_per_s\": %.4f, \"seconds_per_step\": %.4f, \"peak_rss_mb\": %.0f, "
-                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\"}%n",
+                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\", \"checkpoint_activations\": %b}%n",
                         r.tripletsPerSecond(), r.secondsPerStep(), r.peakRssBytes() / 1e6, r.threads(),
-                        r.tripletsPerStep(), r.precision());
+                        r.tripletsPerStep(), r.precision(), checkpointActivations);
             } finally {
                 members.forEach(m -> m.backbone().close());
             }

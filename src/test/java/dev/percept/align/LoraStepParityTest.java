@@ -15,6 +15,7 @@ import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.HingeStep;
 import dev.percept.tensor.Parameters;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
@@ -34,8 +35,11 @@ class LoraStepParityTest {
     /** float32 against float64, about twice to four times what was measured: loss 5.4e-8, gradients 1.2e-8. */
     private static final double LOSS_TOLERANCE = 1e-7;
     private static final double GRADIENT_TOLERANCE = 5e-8;
-    /** Measured 2.7e-7: Adam's first step divides by sqrt(v) + eps, which magnifies float32 rounding of tiny gradients. */
-    private static final double ADAM_TOLERANCE = 5e-7;
+    /**
+     * Measured 2.7e-7 and 5.1e-7 on two weight draws: Adam's first step divides by sqrt(v) + eps,
+     * which magnifies float32 rounding of gradients near eps. Still 1e-4 of the step (lr 1e-2).
+     */
+    private static final double ADAM_TOLERANCE = 1e-6;
 
     @Test
     void lossGradientsAndAdamStepMatchPyTorch() {
@@ -56,7 +60,7 @@ class LoraStepParityTest {
             model.transformer().setTraining(true);
             float[] pixels = fx.tensor("pixels").toFloats();
             float[] targets = fx.tensor("targets").toFloats();
-            Tensor features = model.features(Tensors.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
+            Tensor features = model.features(Placement.CPU.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
             Tensor loss = HingeStep.loss(features, targets, c.get("margin").asDouble());
             assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), LOSS_TOLERANCE, "loss");
             loss.backward();
