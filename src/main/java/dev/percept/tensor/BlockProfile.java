@@ -10,6 +10,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Where a transformer block's time goes: each operation of a pre-norm ViT block (plain GELU
@@ -31,7 +32,7 @@ public final class BlockProfile {
     public static Map<String, Double> run(Dims d, Precision precision, int reps) {
         Map<String, Double> ms = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            var type = precision.scalarType();
+            ScalarType type = precision.scalarType();
             Tensor x = torch.randn(d.batch(), d.tokens(), d.hidden()).to(type);
             Tensor gamma = torch.ones(d.hidden()).to(type);
             Tensor beta = torch.zeros(d.hidden()).to(type);
@@ -72,7 +73,7 @@ public final class BlockProfile {
         return ms;
     }
 
-    private static Tensor weight(long out, long in, org.bytedeco.pytorch.global.torch.ScalarType type) {
+    private static Tensor weight(long out, long in, ScalarType type) {
         return torch.randn(out, in).mul_(new Scalar(1 / Math.sqrt(in))).to(type);
     }
 
