@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# ViT-B/16 embedding speed and memory: PyTorch eager (Debian's python3-torch) and percept, in one
-# run on the same machine, same threads and batch, interleaved over several rounds so that a noisy
-# neighbour hurts every contender alike. Needs: apt-get install python3-torch python3-torchvision
-# libopenblas0-openmp.
+# ViT-B/16 embedding speed and memory: PyTorch eager (Debian's python3-torch 1.13) and percept, at
+# fp32 and bf16, in one run on the same machine, same threads and batch, interleaved over rounds so
+# that a noisy neighbour hurts every contender alike. PyTorch runs as installed and with glibc told to
+# keep freed memory (its best setting on VMs where a fresh page is slow); percept runs through its
+# launcher (which sets that glibc tuning itself) and without it (plain `java -jar`).
+# Every percept line also carries the GEMM ceilings measured in that run; the launcher's run also
+# prints a per-operation profile of one block.
+# Needs: apt-get install python3-torch python3-torchvision libopenblas0-openmp.
 # Usage: tools/bench/compare_embed.sh [threads] [seconds per measurement] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,22 +14,20 @@ threads="${1:-2}"
 seconds="${2:-30}"
 rounds="${3:-3}"
 export OMP_WAIT_POLICY=PASSIVE
+tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736)
 ./percept --version >/dev/null # build first, outside the measurements
 for round in $(seq "$rounds"); do
-  echo "== round $round: PyTorch eager fp32 (torchvision vit_b_16, random weights)"
-  /usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds"
-  # The same with glibc told never to hand freed memory back to the kernel: on VMs where a fresh
-  # page costs a hypervisor round trip, this is PyTorch's best case.
-  echo "== round $round: PyTorch eager fp32, MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64G"
-  MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 \
-    /usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds"
   for p in fp32 bf16; do
-    echo "== round $round: percept $p"
+    echo "== round $round: PyTorch eager $p, as installed"
+    /usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds" --precision "$p"
+    echo "== round $round: PyTorch eager $p, malloc tuned"
+    "${tuned[@]}" /usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds" \
+      --precision "$p"
+    echo "== round $round: percept $p, launcher"
     ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds" \
-      2>/dev/null | grep '^{'
-    echo "== round $round: percept $p, MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=64G"
-    MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 \
-      ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds" \
-      2>/dev/null | grep '^{'
+      --profile 2>/dev/null
+    echo "== round $round: percept $p, java -jar (glibc and OpenBLAS defaults)"
+    java -jar target/percept.jar bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" \
+      --seconds "$seconds" 2>/dev/null | grep '^{'
   done
 done

@@ -70,7 +70,7 @@ class NativeMemoryTest {
         try (Backbone backbone = ModelLoader.load(MODEL, null, Precision.FP32, ComputeDevice.CPU)) {
             Preprocessing p = backbone.input().squash();
             try (LoraTraining training = new LoraTraining(List.of(new Member(backbone, p, FeatureMode.CLS_PATCH)),
-                    new LoraSpec(4, 8, 0.1, List.of("qkv", "fc1")), 0.9, 0.999, 0.01, 1)) {
+                    new LoraSpec(4, 8, 0.1, List.of("qkv", "fc1")), 0.9, 0.999, 0.01, 1, false)) {
                 training.setTraining(true);
                 Map<Preprocessing, float[]> pixels = Map.of(p, gaussian(6 * 3 * p.height() * p.width(), 2));
                 float[] targets = {1, -1};

@@ -60,9 +60,11 @@ public final class Aligner {
      *
      * @param checkpointSeconds save at most this often between epochs (0: after every step)
      * @param pixelCacheBytes memory for preprocessed images kept across epochs
+     * @param checkpointActivations recompute each transformer block in backward instead of keeping
+     *     its activations (LoRA training: less memory, same adapter)
      */
     public record RunOptions(Path out, boolean resume, ComputeDevice device, ModelStore store,
-            double checkpointSeconds, long pixelCacheBytes, PrintStream log) {}
+            double checkpointSeconds, long pixelCacheBytes, boolean checkpointActivations, PrintStream log) {}
 
     public record Epoch(int epoch, double trainLoss, double valLoss, Bootstrap.Interval val2afc) {}
 
@@ -202,7 +204,7 @@ public final class Aligner {
                 ? new MlpHeadTraining(members, config.headHidden(), adam.beta1(), adam.beta2(), adam.weightDecay(),
                         config.schedule().seed(), split.all())
                 : new LoraTraining(members, config.lora(), adam.beta1(), adam.beta2(), adam.weightDecay(),
-                        config.schedule().seed());
+                        config.schedule().seed(), options.checkpointActivations());
         if (training.needsPixels()) {
             pixels = new TripletPixels(members.stream().map(Member::preprocessing).toList(), options.pixelCacheBytes());
         }

@@ -24,10 +24,17 @@ public final class LoraTraining implements TrainableModel {
     private final Ensemble ensemble;
     private final List<LoraWeights> loras = new ArrayList<>();
     private final Adam adam;
+    private final boolean checkpointActivations;
 
-    /** Attaches fresh LoRA branches (drawn after seeding libtorch with {@code seed}). */
-    public LoraTraining(List<Member> members, LoraSpec spec, double beta1, double beta2, double weightDecay, long seed) {
+    /**
+     * Attaches fresh LoRA branches (drawn after seeding libtorch with {@code seed}). With {@code
+     * checkpointActivations} each step keeps only the blocks' inputs and recomputes the blocks in
+     * backward: less memory, one more forward of compute, the same gradients.
+     */
+    public LoraTraining(List<Member> members, LoraSpec spec, double beta1, double beta2, double weightDecay, long seed,
+            boolean checkpointActivations) {
         this.members = List.copyOf(members);
+        this.checkpointActivations = checkpointActivations;
         this.ensemble = new Ensemble(members);
         Tensors.seed(seed);
         List<Parameters> params = new ArrayList<>();
@@ -74,7 +81,7 @@ public final class LoraTraining implements TrainableModel {
      * @param targets y per triplet (+1: the right image is closer)
      */
     public double accumulate(Map<Preprocessing, float[]> input, float[] targets, double margin, double weight) {
-        return HingeStep.backward(ensemble.forward(input, 3 * targets.length), targets, margin, weight);
+        return HingeStep.backward(ensemble.forward(input, 3 * targets.length, checkpointActivations), targets, margin, weight);
     }
 
     /** One Adam update from the accumulated gradients, which are then cleared. */

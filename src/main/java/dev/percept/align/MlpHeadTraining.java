@@ -41,7 +41,7 @@ final class MlpHeadTraining implements TrainableModel {
         }
         Tensors.seed(seed);
         int dim = member.backbone().config().featureDim(member.features());
-        this.head = MlpHead.initial(member.features(), dim, hidden);
+        this.head = MlpHead.initial(member.backbone().placement(), member.features(), dim, hidden);
         member.backbone().attachHead(head, member.features()); // validation embeds through it
         this.adam = new Adam(head.parameters(), beta1, beta2, weightDecay);
     }

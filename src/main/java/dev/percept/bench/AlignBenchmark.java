@@ -19,7 +19,8 @@ public final class AlignBenchmark {
     public record Result(int tripletsPerStep, int threads, String precision, long trainableParameters,
             double secondsPerStep, double tripletsPerSecond, long peakRssBytes) {}
 
-    public static Result run(List<Member> members, LoraSpec lora, int batch, int threads, double seconds) {
+    public static Result run(List<Member> members, LoraSpec lora, int batch, int threads, double seconds,
+            boolean checkpointActivations) {
         Map<Preprocessing, float[]> input = new HashMap<>();
         Random random = new Random(1234);
         for (Member m : members) {
@@ -36,7 +37,7 @@ public final class AlignBenchmark {
         for (int i = 0; i < batch; i++) {
             targets[i] = i % 2 == 0 ? 1 : -1;
         }
-        try (LoraTraining training = new LoraTraining(members, lora, 0.5, 0.999, 0, 1234)) {
+        try (LoraTraining training = new LoraTraining(members, lora, 0.5, 0.999, 0, 1234, checkpointActivations)) {
             training.setTraining(true);
             step(training, input, targets); // warm-up: oneDNN kernels, first-touch pages
             long start = System.nanoTime();

@@ -6,6 +6,11 @@ import dev.percept.image.Preprocessing;
 import dev.percept.model.Ensemble;
 import dev.percept.model.FeatureNorm;
 import dev.percept.model.Member;
+import dev.percept.model.VitConfig;
+import dev.percept.tensor.BlockProfile;
+import dev.percept.tensor.ComputeDevice;
+import dev.percept.tensor.MatmulRate;
+import dev.percept.tensor.Precision;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -22,36 +27,39 @@ import javax.imageio.ImageIO;
 
 /**
  * Embedding throughput of one backbone: the network alone on ready pixels (copied into native
- * memory per batch, as embedding does), then the whole path
- * from JPEG files (decode, resize, normalise, network) as {@code percept embed} runs it.
+ * memory per batch, as embedding does), then the whole path from JPEG files (decode, resize,
+ * normalise on a worker thread, overlapped with the network) as {@code percept embed} runs it,
+ * and the matrix-product ceilings of this machine measured in the same run.
  */
 public final class EmbedBenchmark {
     private EmbedBenchmark() {}
 
+    /**
+     * @param flopsPerImage matrix-product FLOPs of one image's forward
+     * @param shapeGflops the GFLOP/s of the forward's own products alone (NaN off the CPU)
+     * @param squareGflops the GFLOP/s of a 2048^3 product (NaN off the CPU)
+     * @param profile milliseconds per operation of one block (empty unless asked for)
+     */
     public record Result(int batch, int threads, String precision, double networkImagesPerSecond,
-            double endToEndImagesPerSecond, long peakRssBytes) {}
-
-    public static Result run(Member member, int batch, int threads, double seconds, Path workDir) {
-        // The whole path first: it also warms up oneDNN's kernel cache and the allocator (the
-        // first touches of fresh pages are slow on VMs), so the network-only figure is steady.
-        List<Path> files = photos(workDir, 4 * batch, new Random(1234));
-        double endToEnd;
-        try (Embedder embedder = new Embedder(List.of(member), FeatureNorm.NONE, batch)) {
-            long warm = System.nanoTime();
-            while (System.nanoTime() - warm < seconds * 0.2e9) {
-                embedder.embed(files.subList(0, batch), (i, rows) -> {}, Progress.silent());
-            }
-            long start = System.nanoTime();
-            int images = 0;
-            do {
-                embedder.embed(files, (i, rows) -> {}, Progress.silent());
-                images += files.size();
-            } while (System.nanoTime() - start < seconds * 1e9);
-            endToEnd = images / ((System.nanoTime() - start) / 1e9);
+            double endToEndImagesPerSecond, long peakRssBytes, double flopsPerImage, double shapeGflops,
+            double squareGflops, Map<String, Double> profile) {
+        /** The share of a ceiling (GFLOP/s) that a rate in images/s reaches. */
+        public double share(double imagesPerSecond, double ceilingGflops) {
+            return imagesPerSecond * flopsPerImage / 1e9 / ceilingGflops;
         }
+
+        /** Milliseconds of one block in the measured forward (the whole forward over its layers). */
+        public double blockMillis(int layers) {
+            return 1000.0 * batch / networkImagesPerSecond / layers;
+        }
+    }
+
+    public static Result run(Member member, ComputeDevice device, int batch, int threads, double seconds, boolean profile,
+            Path workDir) {
         Preprocessing p = member.preprocessing();
         Ensemble network = new Ensemble(List.of(member));
         Map<Preprocessing, float[]> pixels = Map.of(p, gaussian(batch * 3 * p.height() * p.width(), new Random(1234)));
+        network.embed(pixels, batch, FeatureNorm.NONE); // warm-up: oneDNN's kernel cache, the allocator's first pages
         long start = System.nanoTime();
         int images = 0;
         do {
@@ -59,7 +67,62 @@ public final class EmbedBenchmark {
             images += batch;
         } while (System.nanoTime() - start < seconds * 1e9 || images < 3 * batch);
         double networkRate = images / ((System.nanoTime() - start) / 1e9);
-        return new Result(batch, threads, member.backbone().precision().toString(), networkRate, endToEnd, PeakMemory.bytes());
+
+        // One stream of about `seconds` worth of images, as embedding a folder runs: only the
+        // first batch's decoding is not overlapped with the network.
+        List<Path> photos = photos(workDir, 4 * batch, new Random(1234));
+        int batches = Math.max(3, (int) Math.ceil(networkRate * seconds / batch));
+        List<Path> stream = new ArrayList<>();
+        for (int i = 0; i < batches * batch; i++) {
+            stream.add(photos.get(i % photos.size()));
+        }
+        double endToEnd;
+        try (Embedder embedder = new Embedder(List.of(member), FeatureNorm.NONE, batch)) {
+            long t = System.nanoTime();
+            embedder.embed(stream, (i, rows) -> {}, Progress.silent());
+            endToEnd = stream.size() / ((System.nanoTime() - t) / 1e9);
+        }
+
+        VitConfig c = member.backbone().config();
+        Precision precision = member.backbone().precision();
+        long tokens = member.backbone().transformer().prefixTokens()
+                + (long) (p.height() / c.patch()) * (p.width() / c.patch());
+        boolean cpu = device == ComputeDevice.CPU;
+        double shapes = cpu ? MatmulRate.gflops(blockShapes(c, batch * tokens), precision, 3) : Double.NaN;
+        double square = cpu ? MatmulRate.gflops(List.of(MatmulRate.square(2048)), precision, 3) : Double.NaN;
+        Map<String, Double> ops = profile && cpu
+                ? BlockProfile.run(new BlockProfile.Dims(batch, tokens, c.hidden(), c.heads(), c.mlpHidden()), precision, 3)
+                : Map.of();
+        return new Result(batch, threads, precision.toString(), networkRate, endToEnd, PeakMemory.bytes(),
+                flopsPerImage(c, p.height(), p.width()), shapes, square, ops);
+    }
+
+    /** One block's linear layers for {@code rows} tokens (qkv, proj, the MLP's), as the forward multiplies them. */
+    static List<MatmulRate.Shape> blockShapes(VitConfig c, long rows) {
+        List<MatmulRate.Shape> shapes = new ArrayList<>(List.of(
+                new MatmulRate.Shape(rows, c.hidden(), 3L * c.hidden()),
+                new MatmulRate.Shape(rows, c.hidden(), c.hidden()),
+                new MatmulRate.Shape(rows, c.hidden(), c.mlpHidden()),
+                new MatmulRate.Shape(rows, c.mlpHidden(), c.hidden())));
+        if (c.feedForward() == VitConfig.FeedForward.GATED) {
+            shapes.add(new MatmulRate.Shape(rows, c.hidden(), c.mlpHidden()));
+        }
+        return shapes;
+    }
+
+    /**
+     * Matrix-product FLOPs (2 per multiply-add) of one image: the patch projection, and per block
+     * the linear layers and attention's two products; element-wise work is not counted.
+     */
+    static double flopsPerImage(VitConfig c, int height, int width) {
+        long patches = (long) (height / c.patch()) * (width / c.patch());
+        long tokens = patches + 1 + c.registers();
+        double flops = 2.0 * patches * 3 * c.patch() * c.patch() * c.hidden();
+        for (MatmulRate.Shape s : blockShapes(c, tokens)) {
+            flops += c.layers() * s.flops();
+        }
+        flops += c.layers() * 2 * 2.0 * tokens * tokens * c.hidden();
+        return flops;
     }
 
     /** N(0, 1) draws: stand-in normalised pixels (their values do not change the work). */

@@ -112,6 +112,11 @@ final class AlignCommand implements Callable<Integer> {
             description = "Memory for preprocessed images kept between epochs. Default: ${DEFAULT-VALUE}.")
     long pixelCacheMb;
 
+    @Option(names = "--checkpoint-activations",
+            description = "LoRA training: keep only each transformer block's input and recompute the block in backward "
+                    + "(activation checkpointing). Less memory for about one more forward per step; the same adapter.")
+    boolean checkpointActivations;
+
     @Override
     public Integer call() {
         if (model.head != null) {
@@ -148,7 +153,7 @@ final class AlignCommand implements Callable<Integer> {
                         epochs != null ? epochs : head ? 20 : ensemble ? 6 : 8, seed));
         Engine.start(model.threads);
         Aligner.run(config, new Aligner.RunOptions(out, resume, request.device(), model.store(),
-                checkpointSeconds, pixelCacheMb << 20, System.out));
+                checkpointSeconds, pixelCacheMb << 20, checkpointActivations, System.out));
         return 0;
     }
 

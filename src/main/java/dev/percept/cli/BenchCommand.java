@@ -27,7 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed and memory.",
-        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class})
+        subcommands = {BenchCommand.Embed.class, BenchCommand.Align.class, BenchCommand.Probes.class, BenchSearchCommand.class})
 final class BenchCommand {
 
     /** The model name that stands for a randomly initialised ViT-B/16 (no download needed). */
@@ -47,6 +47,9 @@ final class BenchCommand {
                 description = "Time budget of each of the two measurements. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
+        @Option(names = "--profile", description = "Also time each operation of one block at the model's shapes.")
+        boolean profile;
+
         @Override
         public Integer call() throws Exception {
             List<Member> members = open(model);
@@ -55,19 +58,34 @@ final class BenchCommand {
             }
             Path work = Files.createTempDirectory("percept-bench");
             try {
-                EmbedBenchmark.Result r = EmbedBenchmark.run(members.get(0), batch, Engine.threads(), seconds, work);
+                EmbedBenchmark.Result r = EmbedBenchmark.run(members.get(0), ComputeDevice.parse(model.device), batch,
+                        Engine.threads(), seconds, profile, work);
                 System.out.printf(Locale.ROOT,
-                        "model %s, batch %d, threads %d, precision %s%n"
-                                + "network only:            %.2f images/s%n"
-                                + "with decode+preprocess:  %.2f images/s%n"
-                                + "peak memory (RSS):       %.0f MB%n",
-                        model.model, r.batch(), r.threads(), r.precision(), r.networkImagesPerSecond(),
-                        r.endToEndImagesPerSecond(), r.peakRssBytes() / 1e6);
+                        "model %s, batch %d, threads %d, precision %s, %.1f GFLOP per image (matrix products)%n"
+                                + "network only:            %6.2f images/s%s%n"
+                                + "with decode+preprocess:  %6.2f images/s%s (%.2fx network only)%n"
+                                + "peak memory (RSS):       %6.0f MB%n",
+                        model.model, r.batch(), r.threads(), r.precision(), r.flopsPerImage() / 1e9,
+                        r.networkImagesPerSecond(), shares(r, r.networkImagesPerSecond()),
+                        r.endToEndImagesPerSecond(), shares(r, r.endToEndImagesPerSecond()),
+                        r.endToEndImagesPerSecond() / r.networkImagesPerSecond(), r.peakRssBytes() / 1e6);
+                if (!Double.isNaN(r.shapeGflops())) {
+                    System.out.printf(Locale.ROOT,
+                            "ceilings measured now:   %.0f GFLOP/s for the block's linear layers alone, %.0f GFLOP/s at 2048^3%n",
+                            r.shapeGflops(), r.squareGflops());
+                }
+                if (!r.profile().isEmpty()) {
+                    printProfile(r, members.get(0).backbone().config().layers());
+                }
                 System.out.printf(Locale.ROOT,
                         "{\"images_per_s\": %.3f, \"end_to_end_images_per_s\": %.3f, \"peak_rss_mb\": %.0f, "
-                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\"}%n",
+                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\", \"gflop_per_image\": %.3f, "
+                                + "\"ceiling_gflops_block_shapes\": %s, \"ceiling_gflops_2048\": %s, "
+                                + "\"share_of_block_shapes_ceiling\": %s, \"share_of_2048_ceiling\": %s}%n",
                         r.networkImagesPerSecond(), r.endToEndImagesPerSecond(), r.peakRssBytes() / 1e6,
-                        r.threads(), r.batch(), r.precision());
+                        r.threads(), r.batch(), r.precision(), r.flopsPerImage() / 1e9, json(r.shapeGflops()),
+                        json(r.squareGflops()), json(r.share(r.networkImagesPerSecond(), r.shapeGflops())),
+                        json(r.share(r.networkImagesPerSecond(), r.squareGflops())));
             } finally {
                 try (var files = Files.walk(work)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -77,6 +95,27 @@ final class BenchCommand {
             return 0;
         }
 
+        /** ", 41% of the block-shape ceiling, 30% of the 2048^3 ceiling", or nothing off the CPU. */
+        private static String shares(EmbedBenchmark.Result r, double rate) {
+            if (Double.isNaN(r.shapeGflops())) {
+                return "";
+            }
+            return String.format(Locale.ROOT, "  (%.0f%% of the block-shape GEMM ceiling, %.0f%% of the 2048^3 ceiling)",
+                    100 * r.share(rate, r.shapeGflops()), 100 * r.share(rate, r.squareGflops()));
+        }
+
+        private static String json(double x) {
+            return Double.isNaN(x) ? "null" : String.format(Locale.ROOT, "%.4f", x);
+        }
+
+        private static void printProfile(EmbedBenchmark.Result r, int layers) {
+            double block = r.blockMillis(layers);
+            double sum = r.profile().values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "one block, %.1f ms in the measured forward; its operations replayed alone:%n", block);
+            r.profile().forEach((op, ms) -> System.out.printf(Locale.ROOT, "  %-22s %8.2f ms  %5.1f%%%n", op, ms, 100 * ms / block));
+            System.out.printf(Locale.ROOT, "  %-22s %8.2f ms  %5.1f%%%n", "between the operations", block - sum,
+                    100 * (block - sum) / block);
+        }
     }
 
     @Command(name = "align", mixinStandardHelpOptions = true,
@@ -95,24 +134,27 @@ final class BenchCommand {
         @Option(names = "--seconds", defaultValue = "30", paramLabel = "S", description = "Time budget. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
+        @Option(names = "--checkpoint-activations", description = "Recompute each block in backward (as align's option).")
+        boolean checkpointActivations;
+
         @Override
         public Integer call() {
             List<Member> members = open(model);
             try {
                 LoraSpec lora = new LoraSpec(rank, 2.0 * rank, 0.2, List.of("qkv"));
-                AlignBenchmark.Result r = AlignBenchmark.run(members, lora, batch, Engine.threads(), seconds);
+                AlignBenchmark.Result r = AlignBenchmark.run(members, lora, batch, Engine.threads(), seconds, checkpointActivations);
                 System.out.printf(Locale.ROOT,
-                        "model %s, %d triplets per step, threads %d, precision %s, %d LoRA parameters%n"
+                        "model %s, %d triplets per step, threads %d, precision %s, %d LoRA parameters%s%n"
                                 + "seconds per step:   %.3f%n"
                                 + "triplets/s:         %.3f%n"
                                 + "peak memory (RSS):  %.0f MB%n",
                         model.model, r.tripletsPerStep(), r.threads(), r.precision(), r.trainableParameters(),
-                        r.secondsPerStep(), r.tripletsPerSecond(), r.peakRssBytes() / 1e6);
+                        checkpointActivations ? ", activation checkpointing" : "", r.secondsPerStep(), r.tripletsPerSecond(), r.peakRssBytes() / 1e6);
                 System.out.printf(Locale.ROOT,
                         "{\"triplets_per_s\": %.4f, \"seconds_per_step\": %.4f, \"peak_rss_mb\": %.0f, "
-                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\"}%n",
+                                + "\"threads\": %d, \"batch\": %d, \"precision\": \"%s\", \"checkpoint_activations\": %b}%n",
                         r.tripletsPerSecond(), r.secondsPerStep(), r.peakRssBytes() / 1e6, r.threads(),
-                        r.tripletsPerStep(), r.precision());
+                        r.tripletsPerStep(), r.precision(), checkpointActivations);
             } finally {
                 members.forEach(m -> m.backbone().close());
             }

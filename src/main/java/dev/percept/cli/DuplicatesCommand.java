@@ -1,7 +1,5 @@
 package dev.percept.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.io.JsonFiles;
 import dev.percept.search.Duplicates;
 import dev.percept.search.SearchIndex;
@@ -17,8 +15,6 @@ import picocli.CommandLine.Option;
         description = "Groups of near-duplicate images (connected components under a distance) and a histogram of "
                 + "nearest-neighbour distances to choose that distance from.")
 final class DuplicatesCommand implements Callable<Integer> {
-    private static final int BINS = 20;
-
     @Option(names = "--index", required = true, paramLabel = "INDEX", description = "Index folder written by `percept index`.")
     Path index;
 
@@ -34,7 +30,7 @@ final class DuplicatesCommand implements Callable<Integer> {
         try (SearchIndex searchIndex = SearchIndex.open(index)) {
             d = Duplicates.find(searchIndex, threshold);
         }
-        List<Duplicates.Bin> histogram = d.histogram(BINS);
+        List<Duplicates.Bin> histogram = d.histogram(Duplicates.HISTOGRAM_BINS);
         System.out.println("nearest-neighbour distances (" + d.nearest().length + " images):");
         int most = histogram.stream().mapToInt(Duplicates.Bin::count).max().orElse(1);
         for (Duplicates.Bin b : histogram) {
@@ -49,13 +45,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             d.groups().get(g).forEach(p -> System.out.println("  " + p));
         }
         if (out != null) {
-            ObjectNode root = JsonFiles.mapper().createObjectNode();
-            root.put("threshold", threshold);
-            ArrayNode groups = root.putArray("groups");
-            d.groups().forEach(g -> g.forEach(groups.addArray()::add));
-            ArrayNode bins = root.putArray("nearest_neighbour_histogram");
-            histogram.forEach(b -> bins.addObject().put("from", b.from()).put("to", b.to()).put("count", b.count()));
-            JsonFiles.write(out, root);
+            JsonFiles.write(out, d.json(Duplicates.HISTOGRAM_BINS));
         }
         return 0;
     }

@@ -58,9 +58,10 @@ final class IndexCommand implements Callable<Integer> {
             ModelIdentity identity = ModelIdentity.of(model.request(), members, norm, model.store(), embedder.rowLength());
             try (IndexBuilder builder = IndexBuilder.open(out, identity, quantization, rebuild)) {
                 ImageIndexer.Report r = ImageIndexer.update(builder, out, images, embedder,
-                        Progress.onStderr("index", "img", images.size()));
-                System.out.printf("%s: %d images (%d added, %d changed, %d unchanged, %d removed; %d took an indexed copy's vector)%n",
-                        out, r.total(), r.added(), r.changed(), r.unchanged(), r.removed(), r.reused());
+                        Progress.onStderr("index", "img", images.size()), spec.commandLine().getErr()::println);
+                System.out.printf("%s: %d images (%d added, %d changed, %d unchanged, %d removed; %d took an indexed copy's vector)%s%n",
+                        out, r.total(), r.added(), r.changed(), r.unchanged(), r.removed(), r.reused(),
+                        r.unreadable() == 0 ? "" : "; " + r.unreadable() + " unreadable, skipped (warnings above)");
             }
         } finally {
             members.forEach(m -> m.backbone().close());

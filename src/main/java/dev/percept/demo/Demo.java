@@ -193,7 +193,7 @@ public final class Demo {
                 MlpHead.DEFAULT_HIDDEN, AlignConfig.Optimizer.dreamsim(s.lr()), AlignConfig.MARGIN,
                 new AlignConfig.Schedule(32, 1, s.epochs(), s.seed()));
         Aligner.run(config, new Aligner.RunOptions(run, Files.isRegularFile(run.resolve("config.json")), ComputeDevice.CPU,
-                s.store(), 30, 1L << 30, quiet(s.log())));
+                s.store(), 30, 1L << 30, false, quiet(s.log())));
     }
 
     /** Only the per-epoch lines of an alignment run reach the demo's log. */

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 
 /**
  * Embeds images in batches with one backbone or an ensemble. Images of the next batch are decoded
@@ -124,23 +125,37 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /** Decodes and preprocesses one batch, once per distinct preprocessing among the members. */
+    /**
+     * Rows of images the caller decoded, run as one batch: how the Spark jobs embed bytes they read
+     * themselves. With the same images in the same batches, the rows equal {@link #embed}'s bit for bit.
+     */
+    public float[][] embedDecoded(List<RgbImage> images) {
+        if (images.isEmpty() || images.size() > batchSize) {
+            throw new IllegalArgumentException("a batch holds 1 to " + batchSize + " images, got " + images.size());
+        }
+        return run(preprocess(images.size(), images::get));
+    }
+
+    /** Decodes and preprocesses one batch on the worker thread. */
     private CompletableFuture<Batch> prepare(List<Path> images, int start) {
         List<Path> slice = images.subList(start, Math.min(images.size(), start + batchSize));
-        return CompletableFuture.supplyAsync(() -> {
-            Map<Preprocessing, float[]> pixels = new HashMap<>();
-            for (Member m : ensemble.members()) {
-                pixels.computeIfAbsent(m.preprocessing(), p -> new float[slice.size() * p.height() * p.width() * 3]);
+        return CompletableFuture.supplyAsync(() -> preprocess(slice.size(), i -> ImageDecoder.decode(slice.get(i))), decoders);
+    }
+
+    /** Preprocesses {@code count} images (each decoded when its turn comes), once per distinct preprocessing among the members. */
+    private Batch preprocess(int count, IntFunction<RgbImage> images) {
+        Map<Preprocessing, float[]> pixels = new HashMap<>();
+        for (Member m : ensemble.members()) {
+            pixels.computeIfAbsent(m.preprocessing(), p -> new float[count * p.height() * p.width() * 3]);
+        }
+        for (int i = 0; i < count; i++) {
+            RgbImage image = images.apply(i);
+            for (Map.Entry<Preprocessing, float[]> e : pixels.entrySet()) {
+                Preprocessing p = e.getKey();
+                p.toChw(image, e.getValue(), i * 3 * p.height() * p.width());
             }
-            for (int i = 0; i < slice.size(); i++) {
-                RgbImage image = ImageDecoder.decode(slice.get(i));
-                for (Map.Entry<Preprocessing, float[]> e : pixels.entrySet()) {
-                    Preprocessing p = e.getKey();
-                    p.toChw(image, e.getValue(), i * 3 * p.height() * p.width());
-                }
-            }
-            return new Batch(slice.size(), pixels);
-        }, decoders);
+        }
+        return new Batch(count, pixels);
     }
 
     private record Batch(int size, Map<Preprocessing, float[]> pixels) {}

@@ -104,7 +104,7 @@ public record ModelRequest(
                     throw new PerceptException("--head applies to one model, not to an ensemble of " + members.size());
                 }
                 Member m = members.get(0);
-                m.backbone().attachHead(MlpHead.read(head), m.features());
+                m.backbone().attachHead(MlpHead.read(head, m.backbone().placement()), m.features());
             }
             return members;
         } catch (RuntimeException e) {

@@ -20,18 +20,30 @@ public final class RetrievalMetrics {
      * @param neighbours per query, gallery indices nearest first (at least max k, or the whole gallery)
      */
     public static List<Metric> metrics(int[][] neighbours, List<Set<String>> queryItems, List<Set<String>> galleryItems) {
-        double[][] rows = new double[neighbours.length][];
+        int[] firstHits = new int[neighbours.length];
         for (int q = 0; q < neighbours.length; q++) {
-            rows[q] = new double[KS.length];
-            int firstHit = Integer.MAX_VALUE;
+            firstHits[q] = Integer.MAX_VALUE;
             for (int rank = 0; rank < neighbours[q].length; rank++) {
                 if (!Collections.disjoint(queryItems.get(q), galleryItems.get(neighbours[q][rank]))) {
-                    firstHit = rank;
+                    firstHits[q] = rank;
                     break;
                 }
             }
+        }
+        return fromFirstHits(firstHits);
+    }
+
+    /**
+     * The same metrics from each query's rank of its first correct gallery image
+     * ({@code Integer.MAX_VALUE} for none among its neighbours): what a search that ran elsewhere
+     * (the Spark job's) reports.
+     */
+    public static List<Metric> fromFirstHits(int[] firstHits) {
+        double[][] rows = new double[firstHits.length][];
+        for (int q = 0; q < firstHits.length; q++) {
+            rows[q] = new double[KS.length];
             for (int j = 0; j < KS.length; j++) {
-                rows[q][j] = firstHit < KS[j] ? 1 : 0;
+                rows[q][j] = firstHits[q] < KS[j] ? 1 : 0;
             }
         }
         List<Metric> out = new ArrayList<>();

@@ -44,6 +44,11 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new PerceptException("cannot read " + file + ": " + e, e);
         }
+        return decode(bytes, file);
+    }
+
+    /** An image already read into memory (by a Spark executor, say); {@code file} names it in errors. */
+    public static RgbImage decode(byte[] bytes, Path file) {
         if (bytes.length == 0) {
             throw new PerceptException(file + ": empty file, not an image");
         }

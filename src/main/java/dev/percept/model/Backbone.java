@@ -1,9 +1,10 @@
 package dev.percept.model;
 
 import dev.percept.PerceptException;
+import dev.percept.tensor.ActivationCheckpoints;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
-import dev.percept.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -44,6 +45,11 @@ public final class Backbone implements AutoCloseable {
         return vit;
     }
 
+    /** The model's device in float32: where its features, and heads and probes on them, live. */
+    public Placement placement() {
+        return vit.placement().floats();
+    }
+
     /** The input size, filter and normalisation the model folder declares. */
     public InputSpec input() {
         return input;
@@ -58,11 +64,16 @@ public final class Backbone implements AutoCloseable {
     }
 
     /**
-     * Features of a batch of normalised pixels [B, 3, H, W] as a float32 tensor: [B, dim], or [B,
-     * gh, gw, D] for {@link FeatureMode#PATCH_TOKENS}.
+     * Features of a batch of normalised pixels [B, 3, H, W] as a float32 tensor on the model's
+     * device: [B, dim], or [B, gh, gw, D] for {@link FeatureMode#PATCH_TOKENS}.
      */
     public Tensor features(Tensor pixels, FeatureMode mode) {
-        Tensor raw = backboneFeatures(pixels, mode);
+        return features(pixels, mode, null);
+    }
+
+    /** {@link #features(Tensor, FeatureMode)} with the transformer's blocks run through {@code checkpoints} unless null. */
+    public Tensor features(Tensor pixels, FeatureMode mode, ActivationCheckpoints checkpoints) {
+        Tensor raw = backboneFeatures(pixels, mode, checkpoints);
         return head == null || mode != head.features() ? raw : head.apply(raw);
     }
 
@@ -81,8 +92,8 @@ public final class Backbone implements AutoCloseable {
     }
 
     /** {@link #features} without the MLP head. */
-    private Tensor backboneFeatures(Tensor pixels, FeatureMode mode) {
-        Tensor tokens = vit.forward(pixels);
+    private Tensor backboneFeatures(Tensor pixels, FeatureMode mode, ActivationCheckpoints checkpoints) {
+        Tensor tokens = vit.forward(pixels, checkpoints);
         long batch = tokens.size(0);
         int prefix = vit.prefixTokens();
         long patches = tokens.size(1) - prefix;
@@ -97,7 +108,7 @@ public final class Backbone implements AutoCloseable {
             case PATCH_TOKENS -> tokens.narrow(1, prefix, patches)
                     .reshape(batch, pixels.size(2) / vit.config().patch(), pixels.size(3) / vit.config().patch(), -1);
         };
-        return Tensors.cpuFloats(out);
+        return out.to(ScalarType.Float);
     }
 
     /** Each token centred and L2-normalised in float32, then [class token, mean of patch tokens]. */

@@ -7,7 +7,7 @@ import dev.percept.io.Safetensors;
 import dev.percept.io.SafetensorsTensor;
 import dev.percept.io.StoredTensor;
 import dev.percept.io.torch.TorchFile;
-import dev.percept.tensor.Tensors;
+import dev.percept.tensor.Placement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,14 +231,14 @@ public final class Checkpoint {
         StoredTensor t = stored(key);
         t.requireWeightDtype();
         if (!t.isContiguous()) {
-            return Tensors.floats(t.toFloats(), t.shape());
+            return Placement.CPU.floats(t.toFloats(), t.shape());
         }
         ScalarType stored = switch (t.dtype()) {
             case F16 -> ScalarType.Half;
             case BF16 -> ScalarType.BFloat16;
             default -> ScalarType.Float;
         };
-        Tensor raw = Tensors.fromBytes(t.contiguousBytes(), stored, t.shape());
+        Tensor raw = Placement.CPU.fromBytes(t.contiguousBytes(), stored, t.shape());
         if (stored == ScalarType.Float) {
             return raw;
         }

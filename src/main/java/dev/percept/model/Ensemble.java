@@ -1,6 +1,7 @@
 package dev.percept.model;
 
 import dev.percept.image.Preprocessing;
+import dev.percept.tensor.ActivationCheckpoints;
 import dev.percept.tensor.Forward;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Tensors;
@@ -49,23 +50,44 @@ public final class Ensemble {
      */
     public float[] embed(Map<Preprocessing, float[]> pixels, int count, FeatureNorm normalization) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            return Tensors.toFloats(normalization.apply(features(pixels, count)));
+            return Tensors.toFloats(normalization.apply(features(pixels, count, null)));
         }
     }
 
-    /** The forward for a training-step kernel, recording gradients for whatever is trainable. */
-    public Forward forward(Map<Preprocessing, float[]> pixels, int count) {
-        return () -> features(pixels, count);
+    /**
+     * The forward for a training-step kernel, recording gradients for whatever is trainable; with
+     * {@code checkpointActivations} each member's blocks are recomputed in the step's backward
+     * instead of keeping their activations.
+     */
+    public Forward forward(Map<Preprocessing, float[]> pixels, int count, boolean checkpointActivations) {
+        if (!checkpointActivations) {
+            return () -> features(pixels, count, null);
+        }
+        List<ActivationCheckpoints> checkpoints = members.stream().map(m -> new ActivationCheckpoints()).toList();
+        return new Forward() {
+            @Override
+            public Tensor features() {
+                return Ensemble.this.features(pixels, count, checkpoints);
+            }
+
+            @Override
+            public void backwardDeferred() {
+                checkpoints.forEach(ActivationCheckpoints::backward);
+            }
+        };
     }
 
-    /** The members' features of {@code count} images, each flattened and concatenated: [count, rowLength] float32. */
-    private Tensor features(Map<Preprocessing, float[]> pixels, int count) {
+    /**
+     * The members' features of {@code count} images, each flattened and concatenated: [count,
+     * rowLength] float32; member i's blocks run through {@code checkpoints.get(i)} unless the list is null.
+     */
+    private Tensor features(Map<Preprocessing, float[]> pixels, int count, List<ActivationCheckpoints> checkpoints) {
         Tensor[] parts = new Tensor[members.size()];
         for (int i = 0; i < parts.length; i++) {
             Member m = members.get(i);
             Preprocessing p = m.preprocessing();
-            Tensor x = Tensors.floats(pixels.get(p), count, 3, p.height(), p.width());
-            parts[i] = m.backbone().features(x, m.features()).reshape(count, -1);
+            Tensor x = m.backbone().placement().floats(pixels.get(p), count, 3, p.height(), p.width());
+            parts[i] = m.backbone().features(x, m.features(), checkpoints == null ? null : checkpoints.get(i)).reshape(count, -1);
         }
         return parts.length == 1 ? parts[0] : Ops.cat(1, parts);
     }

@@ -6,7 +6,7 @@ import dev.percept.io.JsonFiles;
 import dev.percept.io.StoredTensor;
 import dev.percept.io.torch.TorchFile;
 import dev.percept.tensor.Ops;
-import dev.percept.tensor.Tensors;
+import dev.percept.tensor.Placement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,7 +143,8 @@ public final class LoraAdapter {
                         + a.shape()[1] + "] in the adapter but [" + w.size(0) + ", " + w.size(1) + "] in the model");
             }
             try (PointerScope scope = new PointerScope()) {
-                Ops.addProduct(w, Tensors.floats(b.toFloats(), b.shape()), Tensors.floats(a.toFloats(), a.shape()), scale);
+                Placement where = Placement.of(w);
+                Ops.addProduct(w, where.floats(b.toFloats(), b.shape()), where.floats(a.toFloats(), a.shape()), scale);
             }
         }
     }

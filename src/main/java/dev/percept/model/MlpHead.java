@@ -11,7 +11,7 @@ import dev.percept.tensor.Forward;
 import dev.percept.tensor.NativeOwner;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Parameters;
-import dev.percept.tensor.Tensors;
+import dev.percept.tensor.Placement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,17 +47,20 @@ public final class MlpHead implements AutoCloseable {
 
     /**
      * A new trainable head, initialised as torch.nn.Linear is (weights and biases U(-1/sqrt(in),
-     * 1/sqrt(in))) from libtorch's default generator.
+     * 1/sqrt(in))) from libtorch's default generator, on {@code where} (the model's device).
      */
-    public static MlpHead initial(FeatureMode features, int dim, int hidden) {
+    public static MlpHead initial(Placement where, FeatureMode features, int dim, int hidden) {
         double b1 = 1 / Math.sqrt(dim);
         double b2 = 1 / Math.sqrt(hidden);
-        return new MlpHead(features, Tensors.parameter(Tensors.uniform(-b1, b1, hidden, dim)), Tensors.parameter(Tensors.uniform(-b1, b1, hidden)),
-                Tensors.parameter(Tensors.uniform(-b2, b2, dim, hidden)), Tensors.parameter(Tensors.uniform(-b2, b2, dim)));
+        return new MlpHead(features, where.parameter(where.uniform(-b1, b1, hidden, dim)), where.parameter(where.uniform(-b1, b1, hidden)),
+                where.parameter(where.uniform(-b2, b2, dim, hidden)), where.parameter(where.uniform(-b2, b2, dim)));
     }
 
-    /** Reads a head folder; every missing or mis-shaped tensor is an error naming the file. */
-    public static MlpHead read(Path folder) {
+    /**
+     * Reads a head folder onto {@code where} (the model's device); every missing or mis-shaped
+     * tensor is an error naming the file.
+     */
+    public static MlpHead read(Path folder, Placement where) {
         Path configFile = folder.resolve("head_config.json");
         Path weightsFile = folder.resolve("head.safetensors");
         if (!Files.isRegularFile(configFile) || !Files.isRegularFile(weightsFile)) {
@@ -83,7 +86,7 @@ public final class MlpHead implements AutoCloseable {
                 throw new PerceptException(weightsFile + ": " + name + " is " + Arrays.toString(s.shape())
                         + ", expected " + Arrays.toString(shapes[i]) + " from " + configFile);
             }
-            t[i] = Tensors.floats(s.toFloats(), shapes[i]);
+            t[i] = where.floats(s.toFloats(), shapes[i]);
         }
         return new MlpHead(FeatureMode.parse(config.get("features").asText()), t[0], t[1], t[2], t[3]);
     }
@@ -120,7 +123,7 @@ public final class MlpHead implements AutoCloseable {
      * training-step kernel.
      */
     public Forward forward(float[] rows, long n) {
-        return () -> apply(Tensors.floats(rows, n, inFeatures()));
+        return () -> apply(Placement.of(fc1Weight).floats(rows, n, inFeatures()));
     }
 
     /** The weights in file order: fc1.weight, fc1.bias, fc2.weight, fc2.bias. */

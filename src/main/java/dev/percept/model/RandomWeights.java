@@ -2,6 +2,7 @@ package dev.percept.model;
 
 import dev.percept.model.VitConfig.FeedForward;
 import dev.percept.model.VitConfig.Part;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Tensors;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -71,11 +72,11 @@ public final class RandomWeights {
     }
 
     private static void layerNorm(Map<String, Tensor> w, String prefix, long d) {
-        w.put(prefix + ".weight", Tensors.normal(1.0, 0.02, d));
+        w.put(prefix + ".weight", Placement.CPU.normal(1.0, 0.02, d));
         w.put(prefix + ".bias", normal(0.02, d));
     }
 
     private static Tensor normal(double std, long... shape) {
-        return Tensors.normal(0, std, shape);
+        return Placement.CPU.normal(0, std, shape);
     }
 }

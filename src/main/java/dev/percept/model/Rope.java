@@ -1,8 +1,7 @@
 package dev.percept.model;
 
 import dev.percept.tensor.Ops;
-import dev.percept.tensor.Tensors;
-import org.bytedeco.pytorch.Device;
+import dev.percept.tensor.Placement;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -24,11 +23,11 @@ record Rope(Tensor sin, Tensor cos) {
     }
 
     /**
-     * The table for a gh x gw grid, float32 on {@code device}. Per patch the angles are laid out
+     * The table for a gh x gw grid, on {@code where} (float32). Per patch the angles are laid out
      * [y angles | x angles], each 2 pi coordinate / period, and the whole row is repeated twice to
      * match the rotate-half pairing of channel c with c + head / 2.
      */
-    static Rope forGrid(float[] periods, long gh, long gw, Device device) {
+    static Rope forGrid(float[] periods, long gh, long gw, Placement where) {
         int quarter = periods.length;
         int width = 4 * quarter;
         float[] sin = new float[(int) (gh * gw) * width];
@@ -52,7 +51,7 @@ record Rope(Tensor sin, Tensor cos) {
             }
         }
         long[] shape = {gh * gw, width};
-        return new Rope(Tensors.floats(sin, shape).to(device, ScalarType.Float), Tensors.floats(cos, shape).to(device, ScalarType.Float));
+        return new Rope(where.floats(sin, shape), where.floats(cos, shape));
     }
 
     /**

@@ -6,10 +6,13 @@ import dev.percept.model.VitConfig.Learned;
 import dev.percept.model.VitConfig.Part;
 import dev.percept.model.VitConfig.PosEmbedResize;
 import dev.percept.model.VitConfig.Rotary;
+import dev.percept.tensor.ActivationCheckpoints;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.NativeOwner;
 import dev.percept.tensor.Ops;
 import dev.percept.tensor.Parameters;
+import dev.percept.tensor.Placement;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.util.ArrayList;
@@ -17,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -34,8 +36,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class VisionTransformer implements AutoCloseable {
     private final VitConfig config;
-    private final Device device;
-    private final ScalarType dtype;
+    /** The device and the working precision of the frozen weights and activations. */
+    private final Placement placement;
     private final Linear patchEmbed;
     private final Tensor classToken;
     private final Tensor registerTokens;
@@ -62,8 +64,7 @@ public final class VisionTransformer implements AutoCloseable {
      */
     public VisionTransformer(VitConfig config, Map<String, Tensor> weights, Precision precision, ComputeDevice where) {
         this.config = config;
-        this.device = owner.keep(where.torchDevice());
-        this.dtype = precision.resolve(where).scalarType();
+        this.placement = new Placement(where, precision.resolve(where).scalarType());
         Map<String, Tensor> w = new HashMap<>(weights);
         if (config.positions() instanceof Rotary r) {
             // The hub checkpoints store the periods they were trained with; others derive them.
@@ -108,6 +109,11 @@ public final class VisionTransformer implements AutoCloseable {
         return config;
     }
 
+    /** The model's device and working precision: whatever meets its weights is made there. */
+    public Placement placement() {
+        return placement;
+    }
+
     /**
      * The projections a LoRA branch can adapt, by canonical module name ({@code blocks.<i>.attn.qkv},
      * {@code .attn.proj}, {@code .mlp.fc1}, {@code .mlp.fc2}; a gated MLP has {@code .mlp.fc1_g}
@@ -147,8 +153,9 @@ public final class VisionTransformer implements AutoCloseable {
         long out = target.weight.size(0);
         long in = target.weight.size(1);
         double bound = 1 / Math.sqrt(in);
-        Tensor a = owner.keep(Tensors.parameter(Tensors.uniform(-bound, bound, rank, in)));
-        Tensor b = owner.keep(Tensors.parameter(Tensors.zeros(out, rank)));
+        Placement masters = placement.floats(); // on the model's device, float32 whatever the precision
+        Tensor a = owner.keep(masters.parameter(masters.uniform(-bound, bound, rank, in)));
+        Tensor b = owner.keep(masters.parameter(masters.zeros(out, rank)));
         target.lora = new LoraBranch(a, b, scale, dropout);
         Map<String, Tensor> named = new LinkedHashMap<>();
         named.put(module + ".lora_A.weight", a);
@@ -195,6 +202,14 @@ public final class VisionTransformer implements AutoCloseable {
      * precision, for normalised pixels [B, 3, H, W] (float32, any device).
      */
     public Tensor forward(Tensor pixels) {
+        return forward(pixels, null);
+    }
+
+    /**
+     * {@link #forward(Tensor)}, with each block run through {@code checkpoints} (activation
+     * checkpointing: the blocks' activations are recomputed in its backward) unless it is null.
+     */
+    public Tensor forward(Tensor pixels, ActivationCheckpoints checkpoints) {
         long batch = pixels.size(0);
         long gh = pixels.size(2) / config.patch();
         long gw = pixels.size(3) / config.patch();
@@ -203,18 +218,22 @@ public final class VisionTransformer implements AutoCloseable {
                     + " is smaller than one " + config.patch() + "-pixel patch");
         }
         Tensor x = Ops.scoped(() -> embed(pixels, batch, gh, gw));
-        Rope rope = ropePeriods == null ? null : Rope.forGrid(ropePeriods, gh, gw, device);
+        Rope rope = ropePeriods == null ? null : Rope.forGrid(ropePeriods, gh, gw, placement.floats());
         for (Block block : blocks) {
             Tensor in = x;
-            x = Ops.scoped(() -> block.apply(in, rope));
-            Ops.release(in);
+            if (checkpoints != null) {
+                x = checkpoints.run(in, t -> block.apply(t, rope));
+            } else {
+                x = Ops.scoped(() -> block.apply(in, rope));
+                Ops.release(in);
+            }
         }
-        return x;
+        return checkpoints == null ? x : checkpoints.resume(x);
     }
 
     /** Patch embedding, class token, position embedding, registers and ln_pre. */
     private Tensor embed(Tensor pixels, long batch, long gh, long gw) {
-        Tensor x = Ops.patchify(pixels.to(device, dtype), patchEmbed.weight, patchEmbed.bias, config.patch())
+        Tensor x = Ops.patchify(placement.move(pixels), patchEmbed.weight, patchEmbed.bias, config.patch())
                 .flatten(2, 3)
                 .transpose(1, 2);
         x = Ops.cat(1, classToken.expand(batch, -1, -1), x);
@@ -246,7 +265,7 @@ public final class VisionTransformer implements AutoCloseable {
     private Tensor positionEmbedding(long gh, long gw) {
         int m = config.grid();
         if (gh == m && gw == m) {
-            return posEmbed.to(dtype);
+            return posEmbed.to(placement.dtype());
         }
         long d = config.hidden();
         Tensor patchPos = posEmbed.narrow(1, 1, (long) m * m).reshape(1, m, m, d).permute(0, 3, 1, 2);
@@ -256,7 +275,7 @@ public final class VisionTransformer implements AutoCloseable {
         Tensor resized = Ops.resizeBicubic(patchPos, gh, gw, scaleH, scaleW)
                 .permute(0, 2, 3, 1)
                 .reshape(1, gh * gw, d);
-        return Ops.cat(1, posEmbed.narrow(1, 0, 1), resized).to(dtype);
+        return Ops.cat(1, posEmbed.narrow(1, 0, 1), resized).to(placement.dtype());
     }
 
     /** The activation, in place where no gradient needs the input. */
@@ -276,7 +295,7 @@ public final class VisionTransformer implements AutoCloseable {
     // ---- weights ----
 
     private Tensor take(Map<String, Tensor> w, String name) {
-        return take(w, name, dtype);
+        return take(w, name, placement.dtype());
     }
 
     private Tensor take(Map<String, Tensor> w, String name, ScalarType type) {
@@ -284,7 +303,7 @@ public final class VisionTransformer implements AutoCloseable {
         if (source == null) {
             throw new IllegalArgumentException("missing canonical weight " + name);
         }
-        Tensor t = source.to(device, type).contiguous();
+        Tensor t = placement.withType(type).move(source).contiguous();
         source.close(); // drops only this handle; t keeps the storage if no copy was needed
         owner.keep(t); // a PointerScope open around construction must not free the weights
         named.put(name, t);

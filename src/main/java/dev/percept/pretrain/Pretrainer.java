@@ -112,7 +112,7 @@ public final class Pretrainer {
                     count, images.size(), train.classes().size(), o.steps());
             Tensors.seed(init.nextLong());
             double loss;
-            try (LinearClassifier head = new LinearClassifier(config.hidden(), train.classes().size());
+            try (LinearClassifier head = new LinearClassifier(model.placement(), config.hidden(), train.classes().size());
                     Adam adam = new Adam(Parameters.concat(List.of(weights, head.parameters())), 0.9, 0.999, 0)) {
                 loss = train(model, head, adam, images, indicesByClass(train), prep, o);
             }
@@ -222,7 +222,7 @@ public final class Pretrainer {
                 labels[slot++] = c;
             }
         }
-        return head.backward(new Ensemble(List.of(new Member(model, prep, FeatureMode.CLS_NORMED))).forward(Map.of(prep, pixels), n),
+        return head.backward(new Ensemble(List.of(new Member(model, prep, FeatureMode.CLS_NORMED))).forward(Map.of(prep, pixels), n, false),
                 labels);
     }
 

@@ -1,6 +1,9 @@
 package dev.percept.search;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.percept.PerceptException;
+import dev.percept.io.JsonFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -20,11 +23,11 @@ import java.util.Map;
  */
 public record Duplicates(double threshold, List<List<String>> groups, double[] nearest) {
     static final int NEIGHBOURS = 16;
+    /** Bins of the nearest-neighbour histogram that {@code percept duplicates} prints and writes. */
+    public static final int HISTOGRAM_BINS = 20;
 
     public static Duplicates find(SearchIndex index, double threshold) {
-        if (!(threshold >= 0 && threshold <= 2)) {
-            throw new PerceptException("--threshold must be a distance between 0 and 2, got " + threshold);
-        }
+        checkThreshold(threshold);
         List<String> paths = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         List<float[]> vectors = new ArrayList<>();
@@ -33,8 +36,7 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
             paths.add(e.image().path());
             vectors.add(e.vector());
         });
-        int[] parent = new int[paths.size()];
-        Arrays.setAll(parent, i -> i);
+        List<int[]> links = new ArrayList<>();
         double[] nearest = new double[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
             nearest[i] = Double.NaN;
@@ -47,9 +49,26 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
                     nearest[i] = hit.distance(); // hits come nearest first
                 }
                 if (hit.distance() < threshold) {
-                    parent[find(parent, i)] = find(parent, j);
+                    links.add(new int[] {i, j});
                 }
             }
+        }
+        return of(threshold, paths, links, nearest);
+    }
+
+    /**
+     * The groups and histogram from links found elsewhere (by the Spark job's exact similarity
+     * join, say).
+     *
+     * @param links pairs of indices into {@code paths} closer than the threshold
+     * @param nearest per path, the distance to its nearest other image (NaN when there is none)
+     */
+    public static Duplicates of(double threshold, List<String> paths, List<int[]> links, double[] nearest) {
+        checkThreshold(threshold);
+        int[] parent = new int[paths.size()];
+        Arrays.setAll(parent, i -> i);
+        for (int[] link : links) {
+            parent[find(parent, link[0])] = find(parent, link[1]);
         }
         Map<Integer, List<String>> components = new HashMap<>();
         for (int i = 0; i < paths.size(); i++) {
@@ -62,6 +81,12 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
                 .toList();
         double[] finite = Arrays.stream(nearest).filter(d -> !Double.isNaN(d)).sorted().toArray();
         return new Duplicates(threshold, groups, finite);
+    }
+
+    private static void checkThreshold(double threshold) {
+        if (!(threshold >= 0 && threshold <= 2)) {
+            throw new PerceptException("--threshold must be a distance between 0 and 2, got " + threshold);
+        }
     }
 
     private static int find(int[] parent, int i) {
@@ -91,5 +116,16 @@ public record Duplicates(double threshold, List<List<String>> groups, double[] n
             out.add(new Bin(b * width, (b + 1) * width, counts[b]));
         }
         return out;
+    }
+
+    /** The groups and the histogram in {@code bins} bins, as {@code percept duplicates --out} writes them. */
+    public ObjectNode json(int bins) {
+        ObjectNode root = JsonFiles.mapper().createObjectNode();
+        root.put("threshold", threshold);
+        ArrayNode out = root.putArray("groups");
+        groups.forEach(g -> g.forEach(out.addArray()::add));
+        ArrayNode histogram = root.putArray("nearest_neighbour_histogram");
+        histogram(bins).forEach(b -> histogram.addObject().put("from", b.from()).put("to", b.to()).put("count", b.count()));
+        return root;
     }
 }

@@ -1,6 +1,7 @@
 package dev.percept.search;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
@@ -44,24 +45,39 @@ public abstract class HnswVectorsFormat extends KnnVectorsFormat {
         return MAX_DIMENSIONS;
     }
 
+    // Each format has the no-argument constructor that Lucene's SPI calls to read, and one that
+    // merges the graph with several workers ({@code merges} null when {@code workers} is 1).
+
     /** float32 vectors. */
     public static final class Float32 extends HnswVectorsFormat {
         public Float32() {
-            super("PerceptHnswFloat32", new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH));
+            this(1, null);
+        }
+
+        Float32(int workers, ExecutorService merges) {
+            super("PerceptHnswFloat32", new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH, workers, merges));
         }
     }
 
     /** 7-bit scalar quantization (the raw floats are kept beside it for re-ranking and merges). */
     public static final class Int7 extends HnswVectorsFormat {
         public Int7() {
-            super("PerceptHnswInt7", new Lucene99HnswScalarQuantizedVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, 7, false, null, null));
+            this(1, null);
+        }
+
+        Int7(int workers, ExecutorService merges) {
+            super("PerceptHnswInt7", new Lucene99HnswScalarQuantizedVectorsFormat(MAX_CONN, BEAM_WIDTH, workers, 7, false, null, merges));
         }
     }
 
     /** 4-bit scalar quantization, packed two per byte, with dynamic confidence intervals (Lucene's advice for 4 bits). */
     public static final class Int4 extends HnswVectorsFormat {
         public Int4() {
-            super("PerceptHnswInt4", new Lucene99HnswScalarQuantizedVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, 4, true, 0f, null));
+            this(1, null);
+        }
+
+        Int4(int workers, ExecutorService merges) {
+            super("PerceptHnswInt4", new Lucene99HnswScalarQuantizedVectorsFormat(MAX_CONN, BEAM_WIDTH, workers, 4, true, 0f, merges));
         }
     }
 }

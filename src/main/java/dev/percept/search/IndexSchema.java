@@ -1,6 +1,7 @@
 package dev.percept.search;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
@@ -35,7 +36,12 @@ public final class IndexSchema {
 
     /** Lucene's codec with percept's vectors format (raised dimension limit, chosen quantization). */
     static Codec codec(Quantization quantization) {
-        KnnVectorsFormat format = quantization.format();
+        return codec(quantization, 1, null);
+    }
+
+    /** The same, merging graphs with {@code mergeWorkers} tasks on {@code merges} (null for one). */
+    static Codec codec(Quantization quantization, int mergeWorkers, ExecutorService merges) {
+        KnnVectorsFormat format = quantization.format(mergeWorkers, merges);
         return new Lucene912Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

@@ -2,6 +2,7 @@ package dev.percept.search;
 
 import dev.percept.PerceptException;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 
 /** How the index stores vectors for its HNSW graph: float32, or Lucene's scalar quantization to 7 or 4 bits. */
 public enum Quantization {
@@ -17,12 +18,15 @@ public enum Quantization {
         }
     }
 
-    /** The vectors format for this quantization, with percept's dimension limit. */
-    HnswVectorsFormat format() {
+    /**
+     * The vectors format for this quantization, with percept's dimension limit, merging graphs
+     * with {@code mergeWorkers} tasks on {@code merges} (null for one worker, on the merging thread).
+     */
+    HnswVectorsFormat format(int mergeWorkers, ExecutorService merges) {
         return switch (this) {
-            case NONE -> new HnswVectorsFormat.Float32();
-            case INT7 -> new HnswVectorsFormat.Int7();
-            case INT4 -> new HnswVectorsFormat.Int4();
+            case NONE -> new HnswVectorsFormat.Float32(mergeWorkers, merges);
+            case INT7 -> new HnswVectorsFormat.Int7(mergeWorkers, merges);
+            case INT4 -> new HnswVectorsFormat.Int4(mergeWorkers, merges);
         };
     }
 

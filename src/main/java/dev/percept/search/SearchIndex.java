@@ -151,7 +151,7 @@ public final class SearchIndex implements AutoCloseable {
     }
 
     /** 1 - a.b for unit vectors, in double precision. */
-    static double distance(float[] a, float[] b) {
+    public static double distance(float[] a, float[] b) {
         double dot = 0;
         for (int i = 0; i < a.length; i++) {
             dot += (double) a[i] * b[i];

@@ -31,8 +31,9 @@ public final class Adam implements AutoCloseable {
         this.weightDecay = weightDecay;
         try (PointerScope scope = new PointerScope()) { // frees the arguments' wrappers now
             for (Tensor p : params.tensors()) {
-                m.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
-                v.add(owner.keep(Tensors.zeros(Tensors.shape(p))));
+                Placement where = Placement.of(p); // the moments live with their parameter
+                m.add(owner.keep(where.zeros(Tensors.shape(p))));
+                v.add(owner.keep(where.zeros(Tensors.shape(p))));
             }
         }
     }

@@ -50,7 +50,7 @@ public final class CosineTopK {
     /** {@code queries} [n, dim] against {@code keys} [m, dim], both row-major; k is capped at m. */
     public static Neighbours search(float[] queries, float[] keys, int dim, int k) {
         try (PointerScope scope = new PointerScope()) {
-            return search(Tensors.floats(queries, queries.length / dim, dim), Tensors.floats(keys, keys.length / dim, dim), k);
+            return search(Placement.CPU.floats(queries, queries.length / dim, dim), Placement.CPU.floats(keys, keys.length / dim, dim), k);
         }
     }
 

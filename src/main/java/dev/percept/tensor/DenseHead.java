@@ -59,7 +59,8 @@ public final class DenseHead implements AutoCloseable {
         DenseHead head;
         try (PointerScope scope = new PointerScope()) {
             Tensor[] moments = Standardize.channelMoments(tokens, 64);
-            head = new DenseHead(Tensors.zeros(shape[3], outputs).requires_grad_(true), Tensors.zeros(outputs).requires_grad_(true),
+            Placement where = Placement.of(moments[0]); // the head lives with the tokens it reads
+            head = new DenseHead(where.parameter(where.zeros(shape[3], outputs)), where.parameter(where.zeros(outputs)),
                     moments[0], moments[1]);
         }
         EpochOrder order = new EpochOrder((int) n, t.seed());
@@ -79,11 +80,11 @@ public final class DenseHead implements AutoCloseable {
                             valid[p] = Float.isNaN(target[p]) ? 0 : 1;
                             target[p] = Float.isNaN(target[p]) ? 0 : target[p];
                         }
-                        Tensor out = head.forward(Tensors.rows(tokens, batch), th, tw);
+                        Tensor out = head.forward(head.placement().rows(tokens, batch), th, tw);
                         Tensor value = loss == Loss.CROSS_ENTROPY
-                                ? torch.cross_entropy_loss(out, Tensors.floats(target, len, th, tw).to(ScalarType.Long),
+                                ? torch.cross_entropy_loss(out, Placement.of(out).withType(ScalarType.Long).floats(target, len, th, tw),
                                         new TensorOptional(), 1 /* mean */, 255, 0.0)
-                                : maskedMse(out.squeeze(1), Tensors.floats(target, len, th, tw), Tensors.floats(valid, len, th, tw));
+                                : maskedMse(out.squeeze(1), Placement.of(out).floats(target, len, th, tw), Placement.of(out).floats(valid, len, th, tw));
                         value.backward();
                         adam.step(t.learningRate());
                     }
@@ -97,15 +98,20 @@ public final class DenseHead implements AutoCloseable {
     /** Outputs [C, h, w] for image {@code index} of a mapped [N, gh, gw, D] file. */
     public float[] predict(MappedFloats tokens, int index, int h, int w) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            return Tensors.toFloats(forward(Tensors.rows(tokens, new int[] {index}), h, w));
+            return Tensors.toFloats(forward(placement().rows(tokens, new int[] {index}), h, w));
         }
     }
 
     /** Class ids (the largest output) at h x w for image {@code index} of a mapped [N, gh, gw, D] file. */
     public int[] classes(MappedFloats tokens, int index, int h, int w) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            return Tensors.toInts(forward(Tensors.rows(tokens, new int[] {index}), h, w).argmax(new LongOptional(1), false));
+            return Tensors.toInts(forward(placement().rows(tokens, new int[] {index}), h, w).argmax(new LongOptional(1), false));
         }
+    }
+
+    /** Where the head's weights live, in float32: its inputs go there. */
+    private Placement placement() {
+        return Placement.of(weight);
     }
 
     private Tensor forward(Tensor tokens, long h, long w) {

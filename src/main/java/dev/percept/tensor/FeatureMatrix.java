@@ -22,14 +22,14 @@ public final class FeatureMatrix implements AutoCloseable {
     /** A whole memory-mapped float32 file. */
     public static FeatureMatrix load(MappedFloats file) {
         try (PointerScope scope = new PointerScope()) {
-            return new FeatureMatrix(Tensors.load(file));
+            return new FeatureMatrix(Placement.CPU.load(file));
         }
     }
 
     /** A copy of {@code data} as rows of the given shape. */
     public static FeatureMatrix of(float[] data, long... shape) {
         try (PointerScope scope = new PointerScope()) {
-            return new FeatureMatrix(Tensors.floats(data, shape));
+            return new FeatureMatrix(Placement.CPU.floats(data, shape));
         }
     }
 
@@ -42,9 +42,9 @@ public final class FeatureMatrix implements AutoCloseable {
         List<FeatureMatrix> out = new ArrayList<>();
         try (PointerScope scope = new PointerScope()) {
             Tensors.seed(seed);
-            Tensor centres = Tensors.normal(0, 1, classes, dim).mul(new org.bytedeco.pytorch.Scalar(centreScale));
+            Tensor centres = Placement.CPU.normal(0, 1, classes, dim).mul(new org.bytedeco.pytorch.Scalar(centreScale));
             for (int[] labels : labelSets) {
-                out.add(new FeatureMatrix(centres.index_select(0, Tensors.longs(labels)).add(Tensors.normal(0, 1, labels.length, dim))));
+                out.add(new FeatureMatrix(centres.index_select(0, Placement.CPU.longs(labels)).add(Placement.CPU.normal(0, 1, labels.length, dim))));
             }
         }
         return out;
@@ -53,7 +53,7 @@ public final class FeatureMatrix implements AutoCloseable {
     /** The rows at {@code indices}, in that order, as a new matrix. */
     public FeatureMatrix select(int[] indices) {
         try (PointerScope scope = new PointerScope()) {
-            return new FeatureMatrix(values.index_select(0, Tensors.longs(indices)));
+            return new FeatureMatrix(values.index_select(0, Placement.CPU.longs(indices)));
         }
     }
 

@@ -9,4 +9,10 @@ import org.bytedeco.pytorch.Tensor;
 @FunctionalInterface
 public interface Forward {
     Tensor features();
+
+    /**
+     * After the loss's backward: back-propagates through what {@link #features} ran without
+     * recording (activation checkpointing); nothing otherwise.
+     */
+    default void backwardDeferred() {}
 }

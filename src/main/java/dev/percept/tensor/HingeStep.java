@@ -25,6 +25,7 @@ public final class HingeStep {
             double value = Tensors.scalar(loss);
             if (Double.isFinite(value)) {
                 loss.mul_(new Scalar(weight)).backward();
+                forward.backwardDeferred();
             }
             return value;
         }
@@ -36,7 +37,7 @@ public final class HingeStep {
         Tensor ref = features.narrow(0, 0, n);
         Tensor d0 = cosineDistance(ref, features.narrow(0, n, n));
         Tensor d1 = cosineDistance(ref, features.narrow(0, 2 * n, n));
-        return torch.relu(d0.sub(d1).mul(Tensors.floats(targets, n)).neg().add_(new Scalar(margin))).mean();
+        return torch.relu(d0.sub(d1).mul(Placement.of(features).floats(targets, n)).neg().add_(new Scalar(margin))).mean();
     }
 
     /** 1 - cos between matching rows of two [N, D] tensors: [N]. */

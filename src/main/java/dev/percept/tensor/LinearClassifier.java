@@ -17,13 +17,14 @@ public final class LinearClassifier implements AutoCloseable {
 
     /**
      * Weights [classes, width] and bias initialised as torch.nn.Linear's (U(-1/sqrt(width),
-     * 1/sqrt(width)), weight first) from libtorch's default generator.
+     * 1/sqrt(width)), weight first) from libtorch's default generator, placed with the features
+     * they will classify ({@code where}: the model's device).
      */
-    public LinearClassifier(int width, int classes) {
+    public LinearClassifier(Placement where, int width, int classes) {
         double bound = 1 / Math.sqrt(width);
         try (PointerScope scope = new PointerScope()) {
-            this.weight = owner.keep(Tensors.parameter(Tensors.uniform(-bound, bound, classes, width)));
-            this.bias = owner.keep(Tensors.parameter(Tensors.uniform(-bound, bound, classes)));
+            this.weight = owner.keep(where.parameter(where.uniform(-bound, bound, classes, width)));
+            this.bias = owner.keep(where.parameter(where.uniform(-bound, bound, classes)));
         }
     }
 
@@ -40,10 +41,11 @@ public final class LinearClassifier implements AutoCloseable {
     public double backward(Forward forward, int[] labels) {
         try (PointerScope scope = new PointerScope()) {
             Tensor logits = Ops.linear(forward.features(), weight, bias);
-            Tensor loss = torch.cross_entropy_loss(logits, Tensors.longs(labels), new TensorOptional(), 1 /* mean */, -100, 0.0);
+            Tensor loss = torch.cross_entropy_loss(logits, Placement.of(logits).longs(labels), new TensorOptional(), 1 /* mean */, -100, 0.0);
             double value = Tensors.scalar(loss);
             if (Double.isFinite(value)) {
                 loss.backward();
+                forward.backwardDeferred();
             }
             return value;
         }

@@ -37,8 +37,8 @@ public final class LogisticRegression implements AutoCloseable {
             this.train = owner.keep(Standardize.apply(train.tensor(), moments[0], moments[1]));
             this.val = owner.keep(Standardize.apply(val.tensor(), moments[0], moments[1]));
             this.test = owner.keep(Standardize.apply(test.tensor(), moments[0], moments[1]));
-            this.trainLabels = owner.keep(Tensors.longs(trainLabels));
-            this.valLabels = owner.keep(Tensors.longs(valLabels));
+            this.trainLabels = owner.keep(placement().longs(trainLabels));
+            this.valLabels = owner.keep(placement().longs(valLabels));
         }
     }
 
@@ -48,8 +48,8 @@ public final class LogisticRegression implements AutoCloseable {
      */
     public Fit fit(int classes, double lr, double weightDecay, int maxEpochs, int patience, int batchSize, long seed) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor w = Tensors.zeros(train.size(1), classes).requires_grad_(true);
-            Tensor b = Tensors.zeros(classes).requires_grad_(true);
+            Tensor w = placement().parameter(placement().zeros(train.size(1), classes));
+            Tensor b = placement().parameter(placement().zeros(classes));
             int n = (int) train.size(0);
             EpochOrder order = new EpochOrder(n, seed);
             double bestLoss = Double.POSITIVE_INFINITY;
@@ -63,7 +63,7 @@ public final class LogisticRegression implements AutoCloseable {
                     for (int start = 0; start < n; start += batchSize) {
                         int len = Math.min(batchSize, n - start);
                         try (PointerScope step = new PointerScope()) {
-                            Tensor idx = Tensors.longs(Arrays.copyOfRange(rows, start, start + len));
+                            Tensor idx = placement().longs(Arrays.copyOfRange(rows, start, start + len));
                             crossEntropy(affine(train.index_select(0, idx), w, b), trainLabels.index_select(0, idx)).backward();
                             adam.step(lr);
                         }
@@ -89,10 +89,15 @@ public final class LogisticRegression implements AutoCloseable {
     public int[] predict(Weights weights) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             long classes = weights.bias().length;
-            Tensor w = Tensors.floats(weights.weight(), test.size(1), classes);
-            Tensor b = Tensors.floats(weights.bias(), classes);
+            Tensor w = placement().floats(weights.weight(), test.size(1), classes);
+            Tensor b = placement().floats(weights.bias(), classes);
             return Tensors.toInts(argmax(affine(test, w, b)));
         }
+    }
+
+    /** Where the standardised rows live, in float32: the weights are made there. */
+    private Placement placement() {
+        return Placement.of(train).floats();
     }
 
     /**

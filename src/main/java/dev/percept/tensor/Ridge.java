@@ -4,8 +4,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -37,7 +35,7 @@ public final class Ridge implements AutoCloseable {
             for (int i = 0; i < centred.length; i++) {
                 centred[i] = (float) (trainY[i] - meanY);
             }
-            Tensor y = Tensors.floats(centred, centred.length, 1);
+            Tensor y = Placement.of(x).floats(centred, centred.length, 1);
             this.gram = owner.keep(x.t().mm(x));
             this.xty = owner.keep(x.t().mm(y));
             this.n = x.size(0);
@@ -47,7 +45,7 @@ public final class Ridge implements AutoCloseable {
     /** Solves with penalty {@code lambda} and predicts the validation and test rows. */
     public Predictions solve(double lambda) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor identity = torch.eye(gram.size(0), new TensorOptions(ScalarType.Float));
+            Tensor identity = Placement.of(gram).eye(gram.size(0));
             Tensor w = torch.linalg_solve(gram.add(identity.mul(new Scalar(lambda * n))), xty);
             return new Predictions(predict(val, w), predict(test, w));
         }

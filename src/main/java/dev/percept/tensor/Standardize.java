@@ -5,9 +5,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.bytedeco.pytorch.global.torch;
 
 /** Per-feature standardisation with training moments (population std, floored at 1e-6), as the probes use it. */
 final class Standardize {
@@ -30,8 +28,9 @@ final class Standardize {
     static Tensor[] channelMoments(MappedFloats m, int chunkRows) {
         long[] shape = m.shape();
         long d = shape[shape.length - 1];
-        Tensor sum = torch.zeros(new long[] {d}, new TensorOptions(ScalarType.Double));
-        Tensor squares = torch.zeros(new long[] {d}, new TensorOptions(ScalarType.Double));
+        Placement sums = Placement.CPU.withType(ScalarType.Double);
+        Tensor sum = sums.zeros(d);
+        Tensor squares = sums.zeros(d);
         long count = 0;
         for (long first = 0; first < m.rows(); first += chunkRows) {
             int len = (int) Math.min(chunkRows, m.rows() - first);
@@ -40,7 +39,7 @@ final class Standardize {
                 idx[i] = (int) first + i;
             }
             try (PointerScope chunk = new PointerScope()) {
-                Tensor x = Tensors.rows(m, idx).reshape(-1, d).to(ScalarType.Double);
+                Tensor x = Placement.CPU.rows(m, idx).reshape(-1, d).to(ScalarType.Double);
                 sum.add_(x.sum(0));
                 squares.add_(x.mul(x).sum(0));
                 count += x.size(0);

@@ -15,6 +15,7 @@ import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
 import dev.percept.tensor.HingeStep;
 import dev.percept.tensor.Parameters;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class LoraStepParityTest {
             model.transformer().setTraining(true);
             float[] pixels = fx.tensor("pixels").toFloats();
             float[] targets = fx.tensor("targets").toFloats();
-            Tensor features = model.features(Tensors.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
+            Tensor features = model.features(Placement.CPU.floats(pixels, fx.tensor("pixels").shape()), FeatureMode.CLS_PATCH);
             Tensor loss = HingeStep.loss(features, targets, c.get("margin").asDouble());
             assertEquals(c.get("loss").asDouble(), Tensors.scalar(loss), LOSS_TOLERANCE, "loss");
             loss.backward();

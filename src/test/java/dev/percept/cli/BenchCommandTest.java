@@ -27,6 +27,23 @@ class BenchCommandTest {
         assertTrue(json.get("peak_rss_mb").asDouble() > 50);
         assertEquals("fp32", json.get("precision").asText());
         assertEquals(1, json.get("threads").asInt());
+        // The ceilings are measured in the same run, and the rate is read as a share of them.
+        double flops = json.get("gflop_per_image").asDouble();
+        double ceiling = json.get("ceiling_gflops_2048").asDouble();
+        assertTrue(ceiling > 1 && json.get("ceiling_gflops_block_shapes").asDouble() > 0.1, jsonLine);
+        assertEquals(json.get("images_per_s").asDouble() * flops / ceiling, json.get("share_of_2048_ceiling").asDouble(),
+                1e-3 + 0.01 * json.get("share_of_2048_ceiling").asDouble());
+        assertTrue(r.out().contains("% of the 2048^3 ceiling"), r.out());
+    }
+
+    @Test
+    void profileTimesEachOperationOfABlock() {
+        Cli r = Cli.run("bench", "embed", "--model", EmbedCommandTest.DINO, "--batch", "2", "--seconds", "0.05",
+                "--precision", "fp32", "--threads", "1", "--profile");
+        assertEquals(0, r.exitCode(), r.err());
+        for (String op : new String[] {"layernorm (x2)", "qkv linear", "attention softmax", "fc2 linear", "between the operations"}) {
+            assertTrue(r.out().contains(op), r.out());
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.percept.model.FeatureMode;
 import dev.percept.model.ModelLoader;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.io.IOException;
@@ -100,7 +101,7 @@ class Dinov3AlignTest {
     }
 
     private static float[] cls(Backbone b, float[] pixels) {
-        return Tensors.toFloats(b.features(Tensors.floats(pixels, 2, 3, 48, 48), FeatureMode.CLS));
+        return Tensors.toFloats(b.features(Placement.CPU.floats(pixels, 2, 3, 48, 48), FeatureMode.CLS));
     }
 
     private static double maxGap(float[] a, float[] b) {

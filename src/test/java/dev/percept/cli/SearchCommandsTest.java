@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,41 @@ class SearchCommandsTest {
         Cli none = index("--normalize", "none");
         assertEquals(2, none.exitCode());
         assertTrue(none.err().contains("--normalize none is not accepted"), none.err());
+    }
+
+    @Test
+    void unreadableImagesAreSkippedWithAWarningAndTheRestIsIndexed() throws IOException {
+        byte[] jpeg = Files.readAllBytes(EmbedCommandTest.IMAGES.resolve("jpeg_photo.jpg"));
+        Path truncated = Files.write(photos.resolve("beach/truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+        Path copy = Files.write(photos.resolve("city/truncated_copy.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+        Path text = Files.writeString(photos.resolve("beach/notes.png"), "not a picture");
+        Cli r = index();
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("13 images (10 added, 0 changed, 0 unchanged, 0 removed; 1 took an indexed copy's vector); "
+                + "3 unreadable, skipped"), r.out());
+        assertTrue(r.err().contains("warning: skipped " + truncated + ": JPEG is truncated"), r.err());
+        assertTrue(r.err().contains("warning: skipped " + copy + ": the same bytes as " + truncated + ", which does not decode"), r.err());
+        assertTrue(r.err().contains("warning: skipped " + text + ": "), r.err());
+        try (SearchIndex opened = SearchIndex.open(index)) {
+            assertEquals(10, opened.size());
+            assertFalse(opened.contains(truncated.toString()));
+        }
+
+        // An indexed image that turns corrupt leaves the index; one that is fixed joins it.
+        Path img5 = photos.resolve("city/img5.png");
+        Files.write(img5, Arrays.copyOf(Files.readAllBytes(img5), 60));
+        Files.delete(text);
+        Files.write(truncated, jpeg);
+        Cli again = index();
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("12 images (1 added, 0 changed, 9 unchanged, 0 removed; 0 took an indexed copy's vector); "
+                + "2 unreadable, skipped"), again.out());
+        assertTrue(again.err().contains("warning: skipped " + img5 + ": "), again.err());
+        try (SearchIndex opened = SearchIndex.open(index)) {
+            assertEquals(10, opened.size());
+            assertFalse(opened.contains(img5.toString()));
+            assertTrue(opened.contains(truncated.toString()));
+        }
     }
 
     @Test

@@ -134,7 +134,11 @@ class SearchServerTest {
         }
         assertStatus(400, get("/api/similar?index=" + q("../dino") + "&path=" + q(img1)));
         assertStatus(400, post("/api/search?index=" + q("../../etc") + "&k=3", Files.readAllBytes(Path.of(img1))));
+        assertStatus(400, get("/api/thumbnail?index=" + q("../../dino") + "&path=" + q(img1)));
         assertStatus(400, get("/api/similar?under=" + q("../../etc") + "&path=" + q(img1)));
+        assertStatus(400, post("/api/search?under=" + q("../../etc"), Files.readAllBytes(Path.of(img1))));
+        assertEquals(0, json(post("/api/search?under=" + q(photos + "/../../etc"), Files.readAllBytes(Path.of(img1)))).get("results").size());
+        assertStatus(400, get("/api/similar?k=" + q("../1") + "&path=" + q(img1)));
         assertStatus(400, get("/api/similar?under=" + q("/tmp/\0x") + "&path=" + q(img1)));
         assertStatus(400, get("/api/similar?k=abc&path=" + q(img1)));
         assertStatus(400, get("/api/similar?k=0&path=" + q(img1)));

@@ -9,6 +9,7 @@ import dev.percept.model.VitConfig.Activation;
 import dev.percept.model.VitConfig.Part;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class DreamSimClipLayoutTest {
             assertEquals(expected, loaded.config());
             assertEquals(FeatureMode.EMBEDDING, loaded.defaultFeatures());
             Tensors.seed(11);
-            Tensor pixels = Tensors.floats(new float[2 * 3 * 32 * 32], 2, 3, 32, 32).normal_();
+            Tensor pixels = Placement.CPU.floats(new float[2 * 3 * 32 * 32], 2, 3, 32, 32).normal_();
             for (FeatureMode mode : new FeatureMode[] {FeatureMode.EMBEDDING, FeatureMode.CLS}) {
                 float[] a = Tensors.toFloats(loaded.features(pixels, mode));
                 float[] b = Tensors.toFloats(direct.features(pixels, mode));

@@ -11,6 +11,7 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class FeaturesTest {
                 NoGradGuard noGrad = new NoGradGuard()) {
             assertEquals(FeatureMode.CLS, b.defaultFeatures());
             assertEquals(4, b.config().registers());
-            Tensor in = Tensors.floats(pixels.data(), pixels.shape());
+            Tensor in = Placement.CPU.floats(pixels.data(), pixels.shape());
             float[] cls = features(b, in, FeatureMode.CLS, 2, d);
             float[] clsNormed = features(b, in, FeatureMode.CLS_NORMED, 2, d);
             float[] mean = features(b, in, FeatureMode.PATCH_MEAN, 2, d);
@@ -91,7 +92,7 @@ class FeaturesTest {
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             assertEquals(Precision.BF16, bf16.precision());
-            Tensor in = Tensors.floats(pixels.data(), pixels.shape());
+            Tensor in = Placement.CPU.floats(pixels.data(), pixels.shape());
             for (FeatureMode mode : new FeatureMode[] {fp32.defaultFeatures(), FeatureMode.CLS_PATCH}) {
                 float[] a = Tensors.toFloats(fp32.features(in, mode));
                 float[] b = Tensors.toFloats(bf16.features(in, mode));

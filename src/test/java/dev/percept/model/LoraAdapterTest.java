@@ -9,6 +9,7 @@ import dev.percept.io.Npy;
 import dev.percept.io.SafetensorsWriter;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.io.IOException;
@@ -82,9 +83,9 @@ class LoraAdapterTest {
                 Backbone plain = ModelLoader.load(model.resolve("model"), null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            float[] a = Tensors.toFloats(adapted.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] m = Tensors.toFloats(merged.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] p = Tensors.toFloats(plain.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] a = Tensors.toFloats(adapted.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] m = Tensors.toFloats(merged.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] p = Tensors.toFloats(plain.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
             double diff = 0;
             double change = 0;
             for (int i = 0; i < a.length; i++) {
@@ -126,9 +127,9 @@ class LoraAdapterTest {
                 Backbone single = ModelLoader.load(DINO.resolve("model"), alone, null, Precision.FP32, ComputeDevice.CPU);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            float[] one = Tensors.toFloats(member1.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] zero = Tensors.toFloats(member0.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
-            float[] s = Tensors.toFloats(single.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] one = Tensors.toFloats(member1.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] zero = Tensors.toFloats(member0.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+            float[] s = Tensors.toFloats(single.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
             double same = 0;
             double other = 0;
             for (int i = 0; i < one.length; i++) {

@@ -7,6 +7,7 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ModelLifetimeTest {
             Runnable batch = () -> {
                 try (PointerScope scope = new PointerScope();
                         NoGradGuard noGrad = new NoGradGuard()) {
-                    float[] cls = Tensors.toFloats(backbone.features(Tensors.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
+                    float[] cls = Tensors.toFloats(backbone.features(Placement.CPU.floats(pixels.data(), pixels.shape()), FeatureMode.CLS));
                     assertEquals(expected.data()[0], cls[0], 1e-4);
                 }
             };

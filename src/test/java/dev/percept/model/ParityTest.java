@@ -8,6 +8,7 @@ import dev.percept.io.FloatArray;
 import dev.percept.io.Npy;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Precision;
 import dev.percept.tensor.Tensors;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ class ParityTest {
         FloatArray pixels = Npy.readFloats(dir.resolve("pixels" + suffix + ".npy"));
         try (PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor input = Tensors.floats(pixels.data(), pixels.shape());
+            Tensor input = Placement.CPU.floats(pixels.data(), pixels.shape());
             Tensor tokens = backbone.transformer().forward(input);
             assertClose(dir, "tokens" + suffix, tokens);
             assertClose(dir, "normed" + suffix, backbone.transformer().finalNorm(tokens));

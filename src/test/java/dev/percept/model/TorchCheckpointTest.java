@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.percept.PerceptException;
 import dev.percept.tensor.ComputeDevice;
 import dev.percept.tensor.Engine;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Tensors;
 import dev.percept.tensor.Precision;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ class TorchCheckpointTest {
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (float) random.nextGaussian();
             }
-            Tensor input = Tensors.floats(pixels, 2, 3, side, side);
+            Tensor input = Placement.CPU.floats(pixels, 2, 3, side, side);
             float[] fx = Tensors.toFloats(x.transformer().forward(input));
             float[] fy = Tensors.toFloats(y.transformer().forward(input));
             assertEquals(fy.length, fx.length);

@@ -30,24 +30,25 @@ class HnswRecallTest {
     Path dir;
 
     @Test
-    void recallAt10On5kClusteredVectors() {
-        float[][][] split = RandomVectors.split(RandomVectors.clustered(5_100, 768, 50, 0.5, 1), 100);
-        float[][] queries = split[0];
-        float[][] data = split[1];
-        double float32 = recall(data, queries, Quantization.NONE);
-        double int7 = recall(data, queries, Quantization.INT7);
-        assertTrue(float32 >= 0.98, "float32 recall@10 " + float32);
-        assertTrue(int7 >= 0.95, "int7 recall@10 " + int7);
+    void recallAt10On10kEmbeddingLikeVectors() {
+        recallAtLeast(10_000, 200, 1, 0.98, 0.95);
     }
 
     @Test
     @Tag("slow")
-    void recallAt10On100kClusteredVectors() {
-        float[][][] split = RandomVectors.split(RandomVectors.clustered(100_500, 768, 1000, 0.5, 2), 500);
+    void recallAt10On100kEmbeddingLikeVectors() {
+        recallAtLeast(100_000, 500, 2, 0.98, 0.95);
+    }
+
+    /** {@code n} vectors in clusters of a hundred plus held-out queries from the same clusters. */
+    private void recallAtLeast(int n, int queryCount, long seed, double float32, double int7) {
+        float[][][] split = RandomVectors.split(SyntheticEmbeddings.generate(n + queryCount, 768, n / 100, seed), queryCount);
         float[][] queries = split[0];
         float[][] data = split[1];
-        assertTrue(recall(data, queries, Quantization.NONE) >= 0.98);
-        assertTrue(recall(data, queries, Quantization.INT7) >= 0.95);
+        double none = recall(data, queries, Quantization.NONE);
+        double seven = recall(data, queries, Quantization.INT7);
+        assertTrue(none >= float32, "float32 recall@10 " + none);
+        assertTrue(seven >= int7, "int7 recall@10 " + seven);
     }
 
     private double recall(float[][] data, float[][] queries, Quantization q) {
@@ -81,7 +82,7 @@ class HnswRecallTest {
 
     @Test
     void ensembleVectorsOf1792DimensionsIndexAndSearchInEveryQuantization() throws IOException {
-        float[][] data = RandomVectors.clustered(300, 1792, 10, 0.5, 3);
+        float[][] data = SyntheticEmbeddings.generate(300, 1792, 10, 3);
         for (Quantization q : Quantization.values()) {
             Path location = dir.resolve("e-" + q);
             RandomVectors.write(location, data, q);
@@ -105,7 +106,7 @@ class HnswRecallTest {
 
     @Test
     void underFiltersByFolder() {
-        float[][] data = RandomVectors.clustered(500, 64, 5, 0.5, 4);
+        float[][] data = SyntheticEmbeddings.generate(500, 64, 5, 4);
         RandomVectors.write(dir.resolve("f"), data, Quantization.NONE);
         try (SearchIndex index = SearchIndex.open(dir.resolve("f"))) {
             List<Hit> hits = index.search(data[0], 20, "/vectors/3");

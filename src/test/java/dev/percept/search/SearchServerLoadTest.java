@@ -44,7 +44,7 @@ class SearchServerLoadTest {
     }
 
     private void load(int n, int clients, int requestsPerClient) throws Exception {
-        float[][] vectors = RandomVectors.clustered(n, 768, Math.max(10, n / 100), 0.8, 7);
+        float[][] vectors = SyntheticEmbeddings.generate(n, 768, Math.max(10, n / 100), 7);
         RandomVectors.write(dir.resolve("ix"), vectors, Quantization.NONE);
         try (SearchIndex index = SearchIndex.open(dir.resolve("ix"));
                 SearchServer server = SearchServer.start(List.of(new SearchServer.Served("v", index, null)),

@@ -35,11 +35,11 @@ class AdamTest {
     void sixStepsMatchAdamByHand() {
         float[] start = {1.0f, -0.5f, 0.25f};
         try (PointerScope scope = new PointerScope()) {
-            Tensor p = Tensors.parameter(Tensors.floats(start, 3));
-            Tensor untouched = Tensors.parameter(Tensors.floats(new float[] {7, 8}, 2));
+            Tensor p = Placement.CPU.parameter(Placement.CPU.floats(start, 3));
+            Tensor untouched = Placement.CPU.parameter(Placement.CPU.floats(new float[] {7, 8}, 2));
             try (Adam adam = new Adam(new Parameters(List.of("p", "untouched"), List.of(p, untouched)), BETA1, BETA2, DECAY)) {
                 for (float[] g : GRADIENTS) {
-                    p.mul(Tensors.floats(g, 3)).sum().backward(); // d/dp sum(p * g) = g
+                    p.mul(Placement.CPU.floats(g, 3)).sum().backward(); // d/dp sum(p * g) = g
                     adam.step(LR);
                 }
                 assertEquals(GRADIENTS.length, adam.steps());

@@ -29,10 +29,10 @@ class TensorsTest {
         Path file = dir.resolve("f.npy");
         Npy.write(file, new FloatArray(new long[] {5, 3}, data));
         try (PointerScope scope = new PointerScope()) {
-            assertArrayEquals(data, Tensors.toFloats(Tensors.load(Npy.map(file))));
-            assertArrayEquals(data, Tensors.toFloats(Tensors.load(Npy.map(file), 2 * 3 * 4))); // two rows per chunk
-            assertArrayEquals(new long[] {5, 3}, Tensors.load(Npy.map(file), 12).sizes().vec().get());
-            assertArrayEquals(new float[] {6, 6.5f, 7, 0, 0.5f, 1}, Tensors.toFloats(Tensors.rows(Npy.map(file), new int[] {4, 0})));
+            assertArrayEquals(data, Tensors.toFloats(Placement.CPU.load(Npy.map(file))));
+            assertArrayEquals(data, Tensors.toFloats(Placement.CPU.load(Npy.map(file), 2 * 3 * 4))); // two rows per chunk
+            assertArrayEquals(new long[] {5, 3}, Placement.CPU.load(Npy.map(file), 12).sizes().vec().get());
+            assertArrayEquals(new float[] {6, 6.5f, 7, 0, 0.5f, 1}, Tensors.toFloats(Placement.CPU.rows(Npy.map(file), new int[] {4, 0})));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.percept.PerceptException;
 import dev.percept.io.FloatArray;
 import dev.percept.model.Checkpoint;
 import dev.percept.tensor.Ops;
+import dev.percept.tensor.Placement;
 import dev.percept.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ public final class KeyMap {
             Tensor[] parts = new Tensor[3];
             int next = 0;
             for (int i = 0; i < 3; i++) {
-                parts[i] = slots[i] == null ? Tensors.zeros(d) : ts.get(next++);
+                parts[i] = slots[i] == null ? Placement.CPU.zeros(d) : ts.get(next++);
             }
             return Ops.cat(0, parts);
         }, t -> {
@@ -128,7 +129,7 @@ public final class KeyMap {
         long[] shape = {3 * d};
         rules.add(new Rule(target, List.of(new Source(bias, shape), new Source(mask, shape)),
                 ts -> ts.get(0).mul(ts.get(1)),
-                t -> List.of(t, Ops.cat(0, Tensors.ones(d), Tensors.zeros(d), Tensors.ones(d)))));
+                t -> List.of(t, Ops.cat(0, Placement.CPU.ones(d), Placement.CPU.zeros(d), Placement.CPU.ones(d)))));
         return this;
     }
 
