@@ -12,6 +12,7 @@ import dev.percept.eval.ComparisonReport;
 import dev.percept.eval.DownstreamTask;
 import dev.percept.eval.EvalResult;
 import dev.percept.eval.FeatureCache;
+import dev.percept.eval.FeatureSource;
 import dev.percept.eval.TaskOptions;
 import dev.percept.hub.ModelStore;
 import dev.percept.io.JsonFiles;
@@ -19,6 +20,7 @@ import dev.percept.model.FeatureMode;
 import dev.percept.model.FeatureNorm;
 import dev.percept.model.MlpHead;
 import dev.percept.report.HtmlReport;
+import dev.percept.report.Lead;
 import dev.percept.report.ResultFiles;
 import dev.percept.synth.Size;
 import dev.percept.synth.SyntheticWorld;
@@ -63,44 +65,74 @@ public final class Demo {
         World world = SyntheticWorld.build(s.out().resolve("world"), s.seed(), Size.SMALL,
                 Progress.onStderr("synth", "img", Size.SMALL.images()));
         Path root = world.root();
+        Path nights = root.resolve("nights");
         List<Variant> variants = List.of(
-                new Variant("nights", "NIGHTS-like, image level (cls)", root.resolve("nights"), null),
-                new Variant("nights-patch", "NIGHTS-like, patch level (cls_patch)", root.resolve("nights"), FeatureMode.CLS_PATCH),
+                new Variant("nights", "NIGHTS-like, image level (cls)", nights, null),
+                new Variant("nights-patch", "NIGHTS-like, patch level (cls_patch)", nights, FeatureMode.CLS_PATCH),
                 new Variant("bapps", "BAPPS-like", root.resolve("bapps/2afc"), null),
                 new Variant("things", "THINGS-like", root.resolve("things/triplets.txt"), null),
                 new Variant("imagenet", "ImageNet-like class folders", root.resolve("imagenet"), null));
+        FeatureCache cache = new FeatureCache(s.out().resolve("feature-cache"));
 
-        stage(s, 2, "alignment: " + variants.size() + " LoRA runs on the stand-in");
+        stage(s, 2, "the judges and the stand-in, before alignment");
+        WorldCheck.Ceiling ceilingVal = WorldCheck.ceiling(nights, "val");
+        WorldCheck.Ceiling ceilingTest = WorldCheck.ceiling(nights, "test");
+        List<WorldCheck.Probe> probes;
+        try (FeatureSource base = new FeatureSource(ModelRequest.of(s.standin().toString()), s.store(), cache, FeatureNorm.NONE,
+                64)) {
+            probes = WorldCheck.probes(nights, base);
+        }
+        s.log().print(WorldCheck.describe(ceilingVal, ceilingTest, probes));
+
+        stage(s, 3, "alignment: " + variants.size() + " LoRA runs on the stand-in");
         for (Variant v : variants) {
             align(s, v);
         }
 
-        stage(s, 3, "2AFC on the held-out NIGHTS-like test split, and the downstream tasks: counting, segmentation, "
+        stage(s, 4, "2AFC on the held-out NIGHTS-like test split, and the downstream tasks: counting, segmentation, "
                 + "depth, retrieval, classification");
         List<Comparison.Entry> entries = new ArrayList<>();
         entries.add(new Comparison.Entry("base", ModelRequest.of(s.standin().toString())));
         for (Variant v : variants) {
             entries.add(new Comparison.Entry(v.name(), ModelRequest.of(s.standin().toString()).withAdapters(List.of(adapter(s, v)))));
         }
-        List<Comparison.SuiteItem> suite = List.of(item("2afc", root.resolve("nights")),
+        List<Comparison.SuiteItem> suite = List.of(item("2afc", nights),
                 item("counting", root.resolve("counting")), item("segmentation", root.resolve("segmentation")),
                 item("depth", root.resolve("depth")), item("retrieval", root.resolve("retrieval")),
                 item("classification", root.resolve("classification")));
-        Comparison.Result comparison = Comparison.run(entries, suite, s.store(),
-                new FeatureCache(s.out().resolve("feature-cache")), FeatureNorm.NONE, 64, TaskOptions.defaults(s.seed()));
+        Comparison.Result comparison = Comparison.run(entries, suite, s.store(), cache, FeatureNorm.NONE, 64,
+                TaskOptions.defaults(s.seed()));
         List<ComparisonReport.Column> columns = ComparisonReport.columns(comparison, s.seed());
+        // The patch-level model against the base model at the patch level: both on cls_patch features.
+        List<Comparison.Entry> patchEntries = List.of(
+                new Comparison.Entry(BASE_PATCH, ModelRequest.of(s.standin().toString()).withFeatures(FeatureMode.CLS_PATCH)),
+                new Comparison.Entry(NIGHTS_PATCH, ModelRequest.of(s.standin().toString()).withFeatures(FeatureMode.CLS_PATCH)
+                        .withAdapters(List.of(adapter(s, variants.get(1))))));
+        Comparison.Result patch = Comparison.run(patchEntries, List.of(item("2afc", nights)), s.store(), cache, FeatureNorm.NONE,
+                64, TaskOptions.defaults(s.seed()));
+        List<ComparisonReport.Column> patchColumns = ComparisonReport.columns(patch, s.seed());
         Path compare = s.out().resolve("compare.json");
         JsonFiles.write(compare, ComparisonReport.json(comparison, columns));
+        Path comparePatch = s.out().resolve("compare-patch.json");
+        JsonFiles.write(comparePatch, ComparisonReport.json(patch, patchColumns));
         Path results = s.out().resolve("results");
         for (Comparison.Entry e : entries) { // each model's 2AFC result on its own, as `percept eval 2afc --out` writes it
             EvalResult.of(comparison.results().get(e.name()).get(0), EvalResult.EvaluatedModel.of(e.request()), s.seed())
                     .write(results.resolve("2afc-" + e.name() + ".json"));
         }
 
-        stage(s, 4, "report");
+        stage(s, 5, "report");
+        List<ComparisonReport.Column> headline = new ArrayList<>(columns);
+        headline.add(patchLevel(patchColumns));
+        List<Lead.Example> examples = Examples.pick(nights, List.of(entries.get(0), entries.get(1), patchEntries.get(1)),
+                s.store(), cache, EXAMPLES);
+        Lead lead = new Lead(String.format(Locale.ROOT, "The stand-in before and after LoRA alignment on %d NIGHTS-like "
+                + "triplets; every difference is aligned minus base on the same held-out items, with its paired-bootstrap 95%% "
+                + "interval. The judges' ceiling on the test split is %.3f (%d triplets).", trainTriplets(nights, s),
+                ceilingTest.agreement(), ceilingTest.triplets()), Findings.lines(headline), examples);
         Path report = s.out().resolve("report.html");
-        HtmlReport.write(ResultFiles.read(List.of(compare)),
-                "percept demo: perceptual alignment of a tiny ViT on a synthetic world", report);
+        HtmlReport.write(ResultFiles.read(List.of(compare, comparePatch)),
+                "percept demo: perceptual alignment of a tiny ViT on a synthetic world", lead, report);
 
         s.log().println();
         s.log().println("Aligned models (LoRA on qkv, " + s.epochs() + " epochs, at most " + s.maxTriplets()
@@ -111,15 +143,33 @@ public final class Demo {
         s.log().println();
         s.log().print(ComparisonReport.table(comparison, columns));
         s.log().println();
-        s.log().print(Findings.summary(columns, "base", "nights", variants.stream().map(Variant::name).toList()));
+        s.log().print(Findings.summary(headline, variants.stream().map(Variant::name).toList()));
         s.log().print(TextTable.title("report: " + report));
         s.log().print(TextTable.title("compare.json: " + compare));
         s.log().print(TextTable.title("runs: " + s.out().resolve("runs")));
         s.log().printf(Locale.ROOT, "done in %.1f min%n", (System.nanoTime() - start) / 60e9);
     }
 
+    /** Example triplets in the report. */
+    static final int EXAMPLES = 6;
+
+    /** The patch-level comparison's names: both models on cls_patch features. */
+    static final String BASE_PATCH = "base@cls_patch";
+    static final String NIGHTS_PATCH = "nights-patch@cls_patch";
+
+    /** The patch-level comparison's 2AFC column, labelled apart from the image-level one. */
+    private static ComparisonReport.Column patchLevel(List<ComparisonReport.Column> patchColumns) {
+        ComparisonReport.Column p = patchColumns.stream().filter(x -> x.metric().equals("2afc")).findFirst().orElseThrow();
+        return new ComparisonReport.Column(new Comparison.SuiteItem(Findings.PATCH_2AFC, p.item().task(), p.item().data()),
+                p.metric(), p.higherIsBetter(), p.values(), p.best(), p.differences());
+    }
+
+    private static int trainTriplets(Path nights, Settings s) {
+        return Math.min(s.maxTriplets(), dev.percept.synth.NightsJudgments.read(nights, "train").size());
+    }
+
     private static void stage(Settings s, int n, String what) {
-        s.log().print(TextTable.title(String.format(Locale.ROOT, "[%d/4] %s", n, what)));
+        s.log().print(TextTable.title(String.format(Locale.ROOT, "[%d/5] %s", n, what)));
     }
 
     private static Comparison.SuiteItem item(String task, Path data) {

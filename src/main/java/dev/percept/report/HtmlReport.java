@@ -39,6 +39,13 @@ public final class HtmlReport {
             figure img{display:block;margin:auto;border:3px solid #999;max-width:112px;max-height:112px}
             figure.q img{border-color:#333}figure.hit img{border-color:#2a2}figure.miss img{border-color:#d22}
             summary{cursor:pointer;font-weight:600;font-size:1.1em}
+            .findings{background:#f4f8ff;border:1px solid #9bb5e0;border-radius:6px;padding:.6em 1.2em;margin:1em 0}
+            .findings h2{margin-top:.3em;border:none}.findings li{margin:.25em 0}
+            .findings .as{color:#176b24}.findings .op{color:#b00}.findings .un{color:#777}
+            .triplets{display:flex;flex-wrap:wrap;gap:1.5em}.triplet{border:1px solid #ddd;padding:.5em}
+            .triplet .imgs{display:flex;gap:.3em}.triplet img{width:96px;height:96px;image-rendering:pixelated;border:3px solid #ccc}
+            .triplet img.judged{border-color:#2a62c9}.triplet table{margin:.3em 0 0;font-size:12px}
+            .triplet td{padding:.1em .4em}td.ok{color:#176b24}td.no{color:#b00}
             """;
 
     /** Records errors before anything else runs. */
@@ -60,32 +67,92 @@ public final class HtmlReport {
 
     /** Writes the report for {@code data} to {@code out} (atomically). */
     public static void write(ReportData data, String title, Path out) {
-        TextFiles.write(out, render(data, title, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        write(data, title, null, out);
+    }
+
+    /** The report led by {@code lead} (findings and example triplets above everything else; null: none). */
+    public static void write(ReportData data, String title, Lead lead, Path out) {
+        TextFiles.write(out, render(data, title, lead, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
     }
 
     static String render(ReportData data, String title, Instant generated) {
+        return render(data, title, null, generated);
+    }
+
+    static String render(ReportData data, String title, Lead lead, Instant generated) {
         Map<Path, String> thumbnails = new HashMap<>();
         List<String> body = new ArrayList<>();
         body.add("<h1>" + Html.esc(title) + "</h1>");
         body.add("<p class=\"notice\" id=\"image-warning\" hidden></p>");
-        body.add(provenance(data, generated));
+        if (lead != null) {
+            body.add(findings(lead));
+            if (!lead.examples().isEmpty()) {
+                body.add(examples(lead, thumbnails));
+            }
+        }
         if (!data.tables().isEmpty()) {
             body.add("<h2>Results</h2>");
             List<String> names = data.models().stream().map(ReportData.Model::name).toList();
             data.tables().forEach(t -> body.add(table(t, names)));
         }
+        body.add(provenance(data, generated));
         if (!data.galleries().isEmpty()) {
             body.add("<h2>Nearest neighbours</h2><p class=\"legend\">Each query, then its nearest neighbours per model, "
                     + "nearest first, with their cosine distance. Green: a correct match, red: a wrong one.</p>");
             data.galleries().forEach(g -> body.add(gallery(g, thumbnails)));
         }
-        long images = data.galleries().stream().flatMap(g -> g.queries().stream())
+        long images = (lead == null ? 0 : 3L * lead.examples().size()) + data.galleries().stream().flatMap(g -> g.queries().stream())
                 .mapToLong(q -> 1 + q.results().values().stream().mapToLong(List::size).sum()).sum();
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + Html.esc(title) + "</title><style>" + STYLE + "</style><script>" + ERROR_SCRIPT + "</script></head>\n"
                 + "<body data-images-total=\"" + images + "\">\n" + String.join("\n", body)
                 + "\n<script>" + LOAD_SCRIPT + "</script>\n</body></html>\n";
+    }
+
+    private static String findings(Lead lead) {
+        StringBuilder s = new StringBuilder("<div class=\"findings\"><h2>Findings</h2><p>").append(Html.esc(lead.heading()))
+                .append("</p><ul>");
+        for (Lead.Finding f : lead.findings()) {
+            String css = switch (f.verdict()) {
+                case AS_IN_PAPER -> "as";
+                case OPPOSITE -> "op";
+                case UNCLEAR -> "un";
+            };
+            String word = switch (f.verdict()) {
+                case AS_IN_PAPER -> "as in the paper";
+                case OPPOSITE -> "opposite to the paper";
+                case UNCLEAR -> "no clear change";
+            };
+            s.append("<li><b>").append(Html.esc(f.task())).append("</b>: ").append(Html.esc(f.text())).append(" <span class=\"")
+                    .append(css).append("\">(").append(word).append(")</span></li>");
+        }
+        return s.append("</ul></div>").toString();
+    }
+
+    private static String examples(Lead lead, Map<Path, String> thumbnails) {
+        StringBuilder s = new StringBuilder("<h2>Example judgments</h2><p class=\"legend\">Held-out NIGHTS-like triplets: "
+                + "the reference, then the two variants. A blue frame marks the variant most judges found closer; below, "
+                + "each model's pick (green: agrees with the judges, red: does not).</p><div class=\"triplets\">");
+        for (Lead.Example e : lead.examples()) {
+            s.append("<div class=\"triplet\"><div class=\"imgs\">").append(img(e.ref(), "reference", "", thumbnails))
+                    .append(img(e.left(), "left", e.judgesLeft() ? "judged" : "", thumbnails))
+                    .append(img(e.right(), "right", e.judgesLeft() ? "" : "judged", thumbnails)).append("</div><table>");
+            s.append("<tr><td>judges</td><td>").append(e.judgesLeft() ? "left" : "right").append(" (")
+                    .append(Math.round(100 * Math.max(e.leftVote(), 1 - e.leftVote()))).append("%)</td></tr>");
+            for (Map.Entry<String, Boolean> m : e.picksLeft().entrySet()) {
+                boolean ok = m.getValue() == e.judgesLeft();
+                s.append("<tr><td>").append(Html.esc(m.getKey())).append("</td><td class=\"").append(ok ? "ok" : "no").append("\">")
+                        .append(m.getValue() ? "left" : "right").append("</td></tr>");
+            }
+            s.append("</table></div>");
+        }
+        return s.append("</div>").toString();
+    }
+
+    private static String img(Path image, String alt, String css, Map<Path, String> thumbnails) {
+        String url = thumbnails.computeIfAbsent(image, p -> Thumbnails.dataUrl(p, THUMBNAIL));
+        return "<img class=\"" + css + "\" src=\"" + url + "\" alt=\"" + alt + "\" title=\"" + Html.esc(image.toString()) + "\">";
     }
 
     private static String provenance(ReportData data, Instant generated) {

@@ -21,9 +21,18 @@ final class SceneSampler {
     }
 
     private final Size size;
+    private final double nearest;
+    private final double farthest;
 
     SceneSampler(Size size) {
+        this(size, 6.5, 8.0);
+    }
+
+    /** A sampler whose cameras stand {@code nearest} to {@code farthest} metres from their target. */
+    SceneSampler(Size size, double nearest, double farthest) {
         this.size = size;
+        this.nearest = nearest;
+        this.farthest = farthest;
     }
 
     int imageSize() {
@@ -131,7 +140,7 @@ final class SceneSampler {
 
     Camera camera(SplittableRandom rng, Style style) {
         double elevation = style == Style.STUDIO ? rng.nextDouble(0.55, 0.95) : rng.nextDouble(0.35, 0.7);
-        return new Camera(rng.nextDouble(6.5, 8.0), rng.nextDouble(0, 2 * Math.PI), elevation,
+        return new Camera(rng.nextDouble(nearest, farthest), rng.nextDouble(0, 2 * Math.PI), elevation,
                 rng.nextDouble(-0.3, 0.3), rng.nextDouble(-0.3, 0.3), focal());
     }
 

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,37 @@ class ReportTest {
         assertEquals(4, count(html, "<figure class=\"hit\">"));
         assertEquals(8, count(html, "<figure class=\"miss\">"));
         assertTrue(html.contains("2026-01-02T03:04:05Z"));
+    }
+
+    @Test
+    void aLeadOpensThePageWithFindingsThenExampleTripletsAndProvenanceFollowsTheResults() throws IOException {
+        Path compare = ReportFixtures.write(dir.resolve("compare.json"), ReportFixtures.compare(dir.resolve("img")));
+        Path ref = ReportFixtures.image(dir.resolve("img"), "t-ref.png", 10);
+        Path left = ReportFixtures.image(dir.resolve("img"), "t-left.png", 120);
+        Path right = ReportFixtures.image(dir.resolve("img"), "t-right.png", 240);
+        Map<String, Boolean> picks = new LinkedHashMap<>();
+        picks.put("base", true);
+        picks.put("aligned", false);
+        Lead lead = new Lead("Alignment " + ReportFixtures.HOSTILE, List.of(
+                new Lead.Finding("2AFC", "0.70 \u2192 0.78, better by +0.08 [+0.05, +0.11]", Lead.Verdict.AS_IN_PAPER),
+                new Lead.Finding("classification", "0.40 \u2192 0.45", Lead.Verdict.OPPOSITE),
+                new Lead.Finding("retrieval", "0.16 \u2192 0.15", Lead.Verdict.UNCLEAR)),
+                List.of(new Lead.Example(ref, left, right, 1 / 7.0, picks)));
+        String html = HtmlReport.render(ResultFiles.read(List.of(compare)), "Report", lead, Instant.parse("2026-01-02T03:04:05Z"));
+        int findings = html.indexOf("<div class=\"findings\">");
+        int examples = html.indexOf("<h2>Example judgments</h2>");
+        int results = html.indexOf("<h2>Results</h2>");
+        int provenance = html.indexOf("<h2>Provenance</h2>");
+        assertTrue(findings > 0 && findings < examples && examples < results && results < provenance, html);
+        assertFalse(html.contains(ReportFixtures.HOSTILE));
+        assertEquals(1, count(html, "(as in the paper)"));
+        assertEquals(1, count(html, "(opposite to the paper)"));
+        assertEquals(1, count(html, "(no clear change)"));
+        assertEquals(2 + 2 * 2 * 3 + 3, count(html, "src=\"data:image/png;base64,"));
+        assertEquals(1, count(html, "class=\"judged\""), "the judges chose one variant");
+        assertTrue(html.contains("<td>judges</td><td>right (86%)</td>"), html);
+        assertTrue(html.contains("<td>base</td><td class=\"no\">left</td>") && html.contains("<td>aligned</td><td class=\"ok\">right</td>"));
+        assertTrue(html.contains("data-images-total=\"" + (2 + 2 * 2 * 3 + 3) + "\""));
     }
 
     @Test
