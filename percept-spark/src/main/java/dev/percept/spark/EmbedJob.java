@@ -3,7 +3,6 @@ package dev.percept.spark;
 import dev.percept.PerceptException;
 import dev.percept.image.ImageFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -92,7 +91,6 @@ public final class EmbedJob implements Callable<Integer> {
         ModelSpec spec = new ModelSpec(model, adapter == null ? List.of() : Arrays.stream(adapter.split(",")).map(String::strip).toList(),
                 features, normalize, precision, imageSize, preprocess);
         spec.request(); // parse the options here, not on every executor
-        List<String> paths = new ArrayList<>();
         JavaRDD<String> sorted = images(spark).sortBy(p -> p, true, Math.max(1, spark.sparkContext().defaultParallelism()));
         long count = sorted.count();
         if (count == 0) {
@@ -113,7 +111,7 @@ public final class EmbedJob implements Callable<Integer> {
     /** The image paths to embed, as executors read them: local files as plain absolute paths, others as URIs. */
     private JavaRDD<String> images(SparkSession spark) {
         if (input.endsWith(".parquet") || input.endsWith(".parquet/")) {
-            Dataset<Row> table = spark.read().parquet(input);
+            Dataset<Row> table = EmbeddingTable.parquet(spark, input);
             if (!Arrays.asList(table.columns()).contains("path")) {
                 throw new PerceptException(input + " has no path column (columns: " + String.join(", ", table.columns()) + ")");
             }

@@ -20,12 +20,7 @@ final class EmbeddingTable {
 
     /** The table, checked for path, model and vector and the job's {@code extra} columns, and for rows without a vector. */
     static Dataset<Row> read(SparkSession spark, String input, List<String> extra) {
-        Dataset<Row> table;
-        try {
-            table = spark.read().parquet(input);
-        } catch (RuntimeException e) {
-            throw new PerceptException("cannot read Parquet " + input + ": " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        Dataset<Row> table = parquet(spark, input);
         List<String> required = new ArrayList<>(List.of("path", "model", "vector"));
         required.addAll(extra);
         List<String> columns = Arrays.asList(table.columns());
@@ -47,6 +42,15 @@ final class EmbeddingTable {
             }
         }
         return table;
+    }
+
+    /** A Parquet table, or a one-line error naming it (a missing path, say). */
+    static Dataset<Row> parquet(SparkSession spark, String input) {
+        try {
+            return spark.read().parquet(input);
+        } catch (RuntimeException e) {
+            throw new PerceptException("cannot read Parquet " + input + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+        }
     }
 
     /** The model identity of the table's vectors. */

@@ -67,11 +67,13 @@ class EvalJobTest {
         Files.createDirectories(split.resolve("annos"));
         for (int i = 0; i < 24; i++) {
             String id = String.format("%06d", i + 1);
+            // Images 2m (shop) and 2m + 1 (user) show item m % 6 (pair_id:style); the user's photo is the shop's, nudged.
             boolean shop = i % 2 == 0;
-            int pair = i % 6;
-            Fixtures.png(split.resolve("image").resolve(id + ".jpg"), 100 + pair * 7 + (shop ? 0 : i), 40);
+            int pair = i / 2 % 3;
+            int style = 1 + i / 6 % 2;
+            Fixtures.png(split.resolve("image").resolve(id + ".jpg"), 100 + i / 2, 40, shop ? 0 : 0x302010 * (i % 5));
             Files.writeString(split.resolve("annos").resolve(id + ".json"), String.format(
-                    "{\"source\": \"%s\", \"pair_id\": %d, \"item1\": {\"style\": %d}}", shop ? "shop" : "user", pair, 1 + i % 4 / 2));
+                    "{\"source\": \"%s\", \"pair_id\": %d, \"item1\": {\"style\": %d}}", shop ? "shop" : "user", pair, style));
         }
         Path cli = dir.resolve("cli.json");
         assertEquals(0, Main.commandLine().execute("eval", "retrieval", "--model", Fixtures.DINO.toString(), "--data", data.toString(),
@@ -100,7 +102,7 @@ class EvalJobTest {
         assertEquals(12, actual.get("n").asInt());
         double r1 = actual.at("/metrics/recall@1/value").asDouble();
         double r5 = actual.at("/metrics/recall@5/value").asDouble();
-        assertTrue(r1 < r5, "recall@1 " + r1 + " below recall@5 " + r5);
+        assertTrue(r5 > 0 && r1 <= r5, "queries find their items: recall@1 " + r1 + ", recall@5 " + r5);
     }
 
     @Test
