@@ -26,7 +26,7 @@ for round in $(seq "$rounds"); do
     echo "== round $round: percept $p, launcher"
     ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds" \
       --profile 2>/dev/null
-    echo "== round $round: percept $p, java -jar (glibc and OpenBLAS defaults)"
+    echo "== round $round: percept $p, java -jar (glibc defaults)"
     java -jar target/percept.jar bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" \
       --seconds "$seconds" 2>/dev/null | grep '^{'
   done

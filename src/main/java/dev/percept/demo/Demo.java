@@ -105,8 +105,8 @@ public final class Demo {
         List<ComparisonReport.Column> columns = ComparisonReport.columns(comparison, s.seed());
         // The patch-level model against the base model at the patch level: both on cls_patch features.
         List<Comparison.Entry> patchEntries = List.of(
-                new Comparison.Entry("base", ModelRequest.of(s.standin().toString()).withFeatures(FeatureMode.CLS_PATCH)),
-                new Comparison.Entry("nights-patch", ModelRequest.of(s.standin().toString()).withFeatures(FeatureMode.CLS_PATCH)
+                new Comparison.Entry(BASE_PATCH, ModelRequest.of(s.standin().toString()).withFeatures(FeatureMode.CLS_PATCH)),
+                new Comparison.Entry(NIGHTS_PATCH, ModelRequest.of(s.standin().toString()).withFeatures(FeatureMode.CLS_PATCH)
                         .withAdapters(List.of(adapter(s, variants.get(1))))));
         Comparison.Result patch = Comparison.run(patchEntries, List.of(item("2afc", nights)), s.store(), cache, FeatureNorm.NONE,
                 64, TaskOptions.defaults(s.seed()));
@@ -123,14 +123,13 @@ public final class Demo {
 
         stage(s, 5, "report");
         List<ComparisonReport.Column> headline = new ArrayList<>(columns);
-        headline.removeIf(c -> c.item().label().equals("2afc"));
-        headline.addAll(0, twoAfcColumns(columns, patchColumns));
+        headline.add(patchLevel(patchColumns));
         List<Lead.Example> examples = Examples.pick(nights, List.of(entries.get(0), entries.get(1), patchEntries.get(1)),
                 s.store(), cache, EXAMPLES);
         Lead lead = new Lead(String.format(Locale.ROOT, "The stand-in before and after LoRA alignment on %d NIGHTS-like "
                 + "triplets; every difference is aligned minus base on the same held-out items, with its paired-bootstrap 95%% "
                 + "interval. The judges' ceiling on the test split is %.3f (%d triplets).", trainTriplets(nights, s),
-                ceilingTest.agreement(), ceilingTest.triplets()), Findings.lines(headline, "base"), examples);
+                ceilingTest.agreement(), ceilingTest.triplets()), Findings.lines(headline), examples);
         Path report = s.out().resolve("report.html");
         HtmlReport.write(ResultFiles.read(List.of(compare, comparePatch)),
                 "percept demo: perceptual alignment of a tiny ViT on a synthetic world", lead, report);
@@ -144,7 +143,7 @@ public final class Demo {
         s.log().println();
         s.log().print(ComparisonReport.table(comparison, columns));
         s.log().println();
-        s.log().print(Findings.summary(headline, "base", variants.stream().map(Variant::name).toList()));
+        s.log().print(Findings.summary(headline, variants.stream().map(Variant::name).toList()));
         s.log().print(TextTable.title("report: " + report));
         s.log().print(TextTable.title("compare.json: " + compare));
         s.log().print(TextTable.title("runs: " + s.out().resolve("runs")));
@@ -154,24 +153,15 @@ public final class Demo {
     /** Example triplets in the report. */
     static final int EXAMPLES = 6;
 
-    /** The image-level 2AFC column of the main comparison with the patch-level model's difference from the patch-level base added. */
-    private static List<ComparisonReport.Column> twoAfcColumns(List<ComparisonReport.Column> columns,
-            List<ComparisonReport.Column> patchColumns) {
-        List<ComparisonReport.Column> out = new ArrayList<>();
-        for (ComparisonReport.Column c : columns) {
-            if (!c.item().label().equals("2afc") || !c.metric().equals("2afc")) {
-                continue;
-            }
-            ComparisonReport.Column p = patchColumns.stream().filter(x -> x.metric().equals("2afc")).findFirst().orElseThrow();
-            java.util.Map<String, dev.percept.eval.Bootstrap.Interval> values = new java.util.LinkedHashMap<>(c.values());
-            values.remove("nights-patch");
-            values.put("nights-patch", p.values().get("nights-patch"));
-            List<ComparisonReport.Difference> diffs = new ArrayList<>(c.differences());
-            diffs.removeIf(d -> d.a().equals("nights-patch"));
-            diffs.addAll(p.differences());
-            out.add(new ComparisonReport.Column(c.item(), c.metric(), c.higherIsBetter(), values, c.best(), diffs));
-        }
-        return out;
+    /** The patch-level comparison's names: both models on cls_patch features. */
+    static final String BASE_PATCH = "base@cls_patch";
+    static final String NIGHTS_PATCH = "nights-patch@cls_patch";
+
+    /** The patch-level comparison's 2AFC column, labelled apart from the image-level one. */
+    private static ComparisonReport.Column patchLevel(List<ComparisonReport.Column> patchColumns) {
+        ComparisonReport.Column p = patchColumns.stream().filter(x -> x.metric().equals("2afc")).findFirst().orElseThrow();
+        return new ComparisonReport.Column(new Comparison.SuiteItem(Findings.PATCH_2AFC, p.item().task(), p.item().data()),
+                p.metric(), p.higherIsBetter(), p.values(), p.best(), p.differences());
     }
 
     private static int trainTriplets(Path nights, Settings s) {

@@ -14,20 +14,24 @@ import java.util.Locale;
  */
 final class Findings {
     /** One line of the findings: a task's headline metric for one aligned model, and the paper's direction. */
-    private record Headline(String task, String metric, String model, String label, boolean paperBetter) {}
+    private record Headline(String task, String metric, String base, String model, String label, boolean paperBetter) {}
+
+    /** The label of the patch-level 2AFC column (both models on cls_patch features). */
+    static final String PATCH_2AFC = "2afc (cls_patch)";
 
     private static final List<Headline> HEADLINES = List.of(
-            new Headline("2afc", "2afc", "nights", "2AFC, NIGHTS-like test, image level (cls)", true),
-            new Headline("2afc", "2afc", "nights-patch", "2AFC, NIGHTS-like test, patch level (cls_patch)", true),
-            new Headline("counting", "mae", "nights", "counting (MAE)", true),
-            new Headline("segmentation", "miou", "nights", "segmentation (mIoU)", true),
-            new Headline("depth", "rmse", "nights", "depth (RMSE)", true),
-            new Headline("retrieval", "recall@1", "nights", "retrieval (recall@1)", true),
-            new Headline("classification", "accuracy", "nights", "classification (accuracy)", false));
+            new Headline("2afc", "2afc", "base", "nights", "2AFC, NIGHTS-like test, image level (cls)", true),
+            new Headline(PATCH_2AFC, "2afc", Demo.BASE_PATCH, Demo.NIGHTS_PATCH, "2AFC, NIGHTS-like test, patch level (cls_patch)",
+                    true),
+            new Headline("counting", "mae", "base", "nights", "counting (MAE)", true),
+            new Headline("segmentation", "miou", "base", "nights", "segmentation (mIoU)", true),
+            new Headline("depth", "rmse", "base", "nights", "depth (RMSE)", true),
+            new Headline("retrieval", "recall@1", "base", "nights", "retrieval (recall@1)", true),
+            new Headline("classification", "accuracy", "base", "nights", "classification (accuracy)", false));
 
     private Findings() {}
 
-    static List<Lead.Finding> lines(List<ComparisonReport.Column> columns, String base) {
+    static List<Lead.Finding> lines(List<ComparisonReport.Column> columns) {
         List<Lead.Finding> out = new ArrayList<>();
         for (Headline h : HEADLINES) {
             ComparisonReport.Column c = column(columns, h.task(), h.metric());
@@ -38,7 +42,7 @@ final class Findings {
             boolean better = c.higherIsBetter() ? d.d().diff() > 0 : d.d().diff() < 0;
             Lead.Verdict verdict = !d.d().significant() ? Lead.Verdict.UNCLEAR
                     : better == h.paperBetter() ? Lead.Verdict.AS_IN_PAPER : Lead.Verdict.OPPOSITE;
-            String text = String.format(Locale.ROOT, "%.3f \u2192 %.3f, %s %+.3f [%+.3f, %+.3f], p %s", c.values().get(base).mean(),
+            String text = String.format(Locale.ROOT, "%.3f \u2192 %.3f, %s %+.3f [%+.3f, %+.3f], p %s", c.values().get(h.base()).mean(),
                     c.values().get(h.model()).mean(), better ? "better by" : "worse by", d.d().diff(), d.d().low(), d.d().high(),
                     d.d().p() < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "= %.3f", d.d().p()));
             out.add(new Lead.Finding(h.label(), text, verdict));
@@ -47,11 +51,11 @@ final class Findings {
     }
 
     /** The findings for the terminal: two lines per task, at most 100 columns. */
-    static String summary(List<ComparisonReport.Column> columns, String base, List<String> variants) {
-        StringBuilder out = new StringBuilder("What NIGHTS-like alignment did against " + base
+    static String summary(List<ComparisonReport.Column> columns, List<String> variants) {
+        StringBuilder out = new StringBuilder("What NIGHTS-like alignment did against the base model"
                 + " (paired bootstrap over the test items;\n paper: agreement with the judges up, dense tasks and retrieval"
                 + " better, classification worse):\n");
-        for (Lead.Finding f : lines(columns, base)) {
+        for (Lead.Finding f : lines(columns)) {
             out.append("  ").append(f.task()).append('\n').append("      ").append(f.text()).append("  ")
                     .append(switch (f.verdict()) {
                         case AS_IN_PAPER -> "as in the paper";

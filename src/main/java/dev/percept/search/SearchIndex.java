@@ -150,13 +150,16 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    /** 1 - a.b for unit vectors, in double precision. */
+    /**
+     * 1 - a.b for unit vectors, in double precision, at least 0: float rounding can put an image's
+     * dot product with itself a hair above 1, which would print as -0.0000.
+     */
     public static double distance(float[] a, float[] b) {
         double dot = 0;
         for (int i = 0; i < a.length; i++) {
             dot += (double) a[i] * b[i];
         }
-        return 1 - dot;
+        return Math.max(0, 1 - dot);
     }
 
     /** Every indexed image (without vectors). */

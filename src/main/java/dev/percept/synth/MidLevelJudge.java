@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The synthetic humans of the NIGHTS-like set. A variant of a reference scene (same camera,
- * light and background; its objects traced back to the reference's) is at distance
+ * The synthetic humans of the NIGHTS-like set. A variant of a reference scene (same camera and
+ * background; its objects traced back to the reference's) is at distance
  *
  * <pre>
  *   d = W_COUNT  * |n_variant - n_ref|
@@ -14,11 +14,13 @@ import java.util.SplittableRandom;
  *     + W_POSE   * mean visible yaw change (modulo the shape's symmetry: a quarter turn for
  *                  cubes and pyramids, a half turn for the torus, none for sphere, cylinder
  *                  and cone; scaled to [0, 1])
+ *     + W_SHAPE  * share of the kept objects given another category
+ *     + W_LIGHT  * turn of the sun around the vertical (scaled to [0, 1])
  * </pre>
  *
- * with W_COUNT = 1, W_LAYOUT = 1, W_COLOUR = 2, W_POSE = 0.6. Each judge perceives each
- * distance with independent Gaussian noise (sigma {@link #NOISE}) and votes for the variant that
- * looks closer.
+ * with W_COUNT = 1, W_LAYOUT = 1, W_COLOUR = 2, W_POSE = 0.6, W_SHAPE = 1, W_LIGHT = 0.2. Each
+ * judge perceives each distance with independent Gaussian noise (sigma {@link #NOISE}) and votes
+ * for the variant that looks closer.
  */
 final class MidLevelJudge {
     static final double W_COUNT = 1.0;

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One NIGHTS-like judgment: a reference scene, two variants of it changing count, layout, colour
- * and pose by different amounts, their {@link MidLevelJudge} distances and the judges' votes.
+ * One NIGHTS-like judgment: a reference scene, two variants of it that each change one attribute
+ * (count, layout, colour, pose, shape or light) by a random amount, what changed ({@link
+ * MidLevelJudge.Change}) and the judges' votes.
  * Every object of every image shows (variants are redrawn until they do), so what the judges
  * count and compare is in the pixels.
  */

@@ -32,17 +32,18 @@ public final class BlockProfile {
         Map<String, Double> ms = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             var type = precision.scalarType();
-            Tensor x = torch.randn(d.batch(), d.tokens(), d.hidden()).to(type);
-            Tensor gamma = torch.ones(d.hidden()).to(type);
-            Tensor beta = torch.zeros(d.hidden()).to(type);
-            Tensor wQkv = weight(3 * d.hidden(), d.hidden(), type);
-            Tensor bQkv = torch.zeros(3 * d.hidden()).to(type);
-            Tensor wProj = weight(d.hidden(), d.hidden(), type);
-            Tensor bProj = torch.zeros(d.hidden()).to(type);
-            Tensor wFc1 = weight(d.mlpHidden(), d.hidden(), type);
-            Tensor bFc1 = torch.zeros(d.mlpHidden()).to(type);
-            Tensor wFc2 = weight(d.hidden(), d.mlpHidden(), type);
-            Tensor bFc2 = torch.zeros(d.hidden()).to(type);
+            Placement where = Placement.CPU.withType(type);
+            Tensor x = where.normal(0, 1, d.batch(), d.tokens(), d.hidden());
+            Tensor gamma = where.ones(d.hidden());
+            Tensor beta = where.zeros(d.hidden());
+            Tensor wQkv = weight(3 * d.hidden(), d.hidden(), where);
+            Tensor bQkv = where.zeros(3 * d.hidden());
+            Tensor wProj = weight(d.hidden(), d.hidden(), where);
+            Tensor bProj = where.zeros(d.hidden());
+            Tensor wFc1 = weight(d.mlpHidden(), d.hidden(), where);
+            Tensor bFc1 = where.zeros(d.mlpHidden());
+            Tensor wFc2 = weight(d.hidden(), d.mlpHidden(), where);
+            Tensor bFc2 = where.zeros(d.hidden());
 
             Tensor normed = Ops.layerNorm(x, gamma, beta, 1e-6);
             Tensor qkv = Ops.linear(normed, wQkv, bQkv);
@@ -72,8 +73,8 @@ public final class BlockProfile {
         return ms;
     }
 
-    private static Tensor weight(long out, long in, org.bytedeco.pytorch.global.torch.ScalarType type) {
-        return torch.randn(out, in).mul_(new Scalar(1 / Math.sqrt(in))).to(type);
+    private static Tensor weight(long out, long in, Placement where) {
+        return where.normal(0, 1 / Math.sqrt(in), out, in);
     }
 
     /** Best of {@code reps} runs after one warm-up, times {@code count} uses per block. */

@@ -36,8 +36,9 @@ public final class MatmulRate {
         double seconds = 0;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             for (Shape s : shapes) {
-                Tensor x = torch.randn(s.rows(), s.in()).to(precision.scalarType());
-                Tensor w = torch.randn(s.out(), s.in()).to(precision.scalarType());
+                Placement where = Placement.CPU.withType(precision.scalarType());
+                Tensor x = where.normal(0, 1, s.rows(), s.in());
+                Tensor w = where.normal(0, 1, s.out(), s.in());
                 double best = Double.MAX_VALUE;
                 for (int r = 0; r <= reps; r++) {
                     try (PointerScope run = new PointerScope()) {

@@ -34,6 +34,11 @@ class DemoTest {
         JsonNode compare = JsonFiles.readObject(dir.resolve("compare.json"));
         assertEquals(6, compare.get("models").size(), "base and five aligned variants");
         assertTrue(Files.size(dir.resolve("report.html")) > 10_000);
+        assertEquals(2, JsonFiles.readObject(dir.resolve("compare-patch.json")).get("models").size(),
+                "base and the patch-level model, both on cls_patch");
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.indexOf("class=\"findings\"") < html.indexOf("Example judgments")
+                && html.indexOf("Example judgments") < html.indexOf("<h2>Provenance</h2>"));
         for (String v : new String[] {"nights", "nights-patch", "bapps", "things", "imagenet"}) {
             assertTrue(Files.isRegularFile(dir.resolve("runs").resolve(v).resolve("adapter/adapter_model.safetensors")), v);
             assertTrue(Files.isRegularFile(dir.resolve("results/2afc-" + v + ".json")), v);
