@@ -54,7 +54,7 @@ class DuplicatesJobTest {
         int under = 0;
         for (String a : vectors.keySet()) {
             for (String b : vectors.keySet()) {
-                if (a.compareTo(b) < 0 && SearchIndex.distance(EmbedJobTest.vector(vectors.get(a)), EmbedJobTest.vector(vectors.get(b))) < threshold) {
+                if (a.compareTo(b) < 0 && SearchIndex.distance(EmbeddingTable.vector(vectors.get(a)), EmbeddingTable.vector(vectors.get(b))) < threshold) {
                     under++;
                 }
             }
@@ -66,7 +66,7 @@ class DuplicatesJobTest {
             String a = r.getAs("a");
             String b = r.getAs("b");
             assertTrue(a.compareTo(b) < 0);
-            assertEquals(SearchIndex.distance(EmbedJobTest.vector(vectors.get(a)), EmbedJobTest.vector(vectors.get(b))), (double) r.getAs("distance"));
+            assertEquals(SearchIndex.distance(EmbeddingTable.vector(vectors.get(a)), EmbeddingTable.vector(vectors.get(b))), (double) r.getAs("distance"));
         }
         assertTrue(Files.exists(index));
     }

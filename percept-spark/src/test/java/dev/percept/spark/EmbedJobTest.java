@@ -51,7 +51,7 @@ class EmbedJobTest {
             Row r = rows.get(e.getKey());
             assertNull(r.getAs("error"));
             // Same batches, same numerics: equal bits, not merely close.
-            assertEquals(Arrays.toString(e.getValue()), Arrays.toString(vector(r)), e.getKey());
+            assertEquals(Arrays.toString(e.getValue()), Arrays.toString(EmbeddingTable.vector(r)), e.getKey());
         }
     }
 
@@ -79,7 +79,7 @@ class EmbedJobTest {
                 assertTrue(error.startsWith(e.getKey() + ":"), error);
             } else {
                 assertNull(r.getAs("error"));
-                float[] v = vector(r);
+                float[] v = EmbeddingTable.vector(r);
                 assertEquals(64, v.length);
                 double norm = 0;
                 for (float x : v) {
@@ -130,15 +130,6 @@ class EmbedJobTest {
             out.put(r.getAs("path"), r);
         }
         return out;
-    }
-
-    static float[] vector(Row r) {
-        List<Float> list = r.getList(r.fieldIndex("vector"));
-        float[] v = new float[list.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = list.get(i);
-        }
-        return v;
     }
 
     /** `percept embed`'s rows by input path (absolute). */
