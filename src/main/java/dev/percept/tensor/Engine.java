@@ -3,6 +3,7 @@ package dev.percept.tensor;
 import dev.percept.PerceptException;
 import java.io.IOException;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -31,6 +32,30 @@ public final class Engine {
         return torch.get_num_threads();
     }
 
+    /**
+     * The bundled OpenBLAS's own thread pool: {@code OPENBLAS_NUM_THREADS} when set, else one per
+     * core. OpenBLAS sizes that pool when it loads from {@code OPENBLAS_NUM_THREADS}, else
+     * {@code OMP_NUM_THREADS}, and a product it runs on one thread rounds differently (up to 1e-6 in
+     * float32 vectors) from one it splits over two or more (measured with the test models). Spark
+     * sets its executors' {@code OMP_NUM_THREADS} to their cores, so an executor of one core used
+     * to embed differently from {@code percept embed} on the same machine; set here, the pool no
+     * longer follows OpenMP's setting, which libtorch's own threads ({@link #start}) replace.
+     */
+    static int blasThreads() {
+        String set = System.getenv("OPENBLAS_NUM_THREADS");
+        if (set != null && !set.isBlank()) {
+            try {
+                int n = Integer.parseInt(set.strip());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                throw new PerceptException("OPENBLAS_NUM_THREADS must be a positive whole number, not " + set);
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     private static void load() {
         try {
             // A build with the CUDA natives (./mvnw -Pcuda) carries them under "<platform>-gpu".
@@ -47,6 +72,7 @@ public final class Engine {
             Loader.load(torch.class);
             // Interop threads only pay off with concurrent graphs; we run one at a time.
             torch.set_num_interop_threads(1);
+            openblas_nolapack.blas_set_num_threads(blasThreads());
         } catch (IOException | UnsatisfiedLinkError e) {
             throw new PerceptException(
                     "cannot load libtorch natives for " + Loader.getPlatform() + ": " + e.getMessage(), e);
