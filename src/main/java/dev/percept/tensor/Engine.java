@@ -34,12 +34,13 @@ public final class Engine {
 
     /**
      * The bundled OpenBLAS's own thread pool: {@code OPENBLAS_NUM_THREADS} when set, else one per
-     * core. OpenBLAS sizes that pool when it loads from {@code OPENBLAS_NUM_THREADS}, else
-     * {@code OMP_NUM_THREADS}, and a product it runs on one thread rounds differently (up to 1e-6 in
-     * float32 vectors) from one it splits over two or more (measured with the test models). Spark
-     * sets its executors' {@code OMP_NUM_THREADS} to their cores, so an executor of one core used
-     * to embed differently from {@code percept embed} on the same machine; set here, the pool no
-     * longer follows OpenMP's setting, which libtorch's own threads ({@link #start}) replace.
+     * core. OpenBLAS would size it at load from {@code OPENBLAS_NUM_THREADS}, else
+     * {@code OMP_NUM_THREADS}; the pool's size sets how a product is split, and each size rounds
+     * differently in the last bits (measured: pools of 1, 2, 3, 4 and 8 threads, five different
+     * results for the same float32 product; up to 1e-6 in the test model's vectors). Spark sets
+     * its executors' {@code OMP_NUM_THREADS} to {@code spark.task.cpus} (1 by default), so they
+     * used to embed differently from {@code percept embed} on the same machine. Sized here, the
+     * pool ignores OpenMP's setting, which libtorch's own threads ({@link #start}) replace.
      */
     static int blasThreads() {
         String set = System.getenv("OPENBLAS_NUM_THREADS");

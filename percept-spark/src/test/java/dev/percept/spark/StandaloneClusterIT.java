@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.percept.cli.Main;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real standalone cluster on loopback: a master and two workers, each a JVM of its own started
  * from Spark's jars alone (a distribution's {@code jars/} folder), runs EmbedJob from the job jar;
- * its rows are local mode's, to 1e-5. The executors find libtorch in the job jar: JavaCPP unpacks
- * it into a cache folder that starts empty.
+ * its vectors are local mode's and {@code percept embed}'s, bit for bit. The executors find libtorch
+ * in the job jar: JavaCPP unpacks it into a cache folder that starts empty.
  */
 class StandaloneClusterIT {
     private final List<Process> processes = new ArrayList<>();
@@ -60,7 +61,12 @@ class StandaloneClusterIT {
         String[] job = {"--model", Fixtures.DINO.toString(), "--precision", "fp32", "--batch", "4", "--partitions", "4",
             "--input", images.toString()};
 
-        Map<String, List<Float>> local;
+        Path npy = dir.resolve("cli.npy");
+        assertEquals(0, Main.commandLine().execute("embed", "--model", Fixtures.DINO.toString(), "--precision", "fp32",
+                "--batch", "4", "--threads", "1", "--out", npy.toString(), images.toString()));
+        Map<String, float[]> cli = EmbedJobTest.rowsOf(npy);
+
+        Map<String, float[]> local;
         try (SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").getOrCreate()) {
             assertEquals(0, Jobs.run(new EmbedJob(), concat(job, "--output", dir.resolve("local").toString())));
@@ -69,7 +75,7 @@ class StandaloneClusterIT {
 
         String master = startCluster();
         Path natives = dir.resolve("javacpp-cache");
-        Map<String, List<Float>> cluster;
+        Map<String, float[]> cluster;
         try (SparkSession spark = SparkSession.builder().master(master).appName("percept-spark cluster test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
@@ -78,6 +84,9 @@ class StandaloneClusterIT {
                 .config("spark.executor.memory", "1g")
                 .config("spark.cores.max", "2")
                 .config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+                // What Spark sets by default (spark.task.cpus), set here so the test keeps it: the
+                // bundled OpenBLAS used to size its thread pool from it and round differently.
+                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .config("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + natives)
                 .getOrCreate()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -88,18 +97,14 @@ class StandaloneClusterIT {
             assertEquals(0, Jobs.run(new EmbedJob(), concat(job, "--output", dir.resolve("cluster").toString())));
             cluster = vectors(spark, dir.resolve("cluster"));
         }
-        assertEquals(24, local.size());
-        assertEquals(local.keySet(), cluster.keySet());
-        // Not bit for bit: the executors' vectors differ from local mode's by up to 1.0e-6 (measured;
-        // local mode equals `percept embed` exactly), a difference in the executor JVMs' float32
-        // GEMMs whose cause was not pinned down (README, Spark).
-        for (String path : local.keySet()) {
-            List<Float> a = local.get(path);
-            List<Float> b = cluster.get(path);
-            assertEquals(a.size(), b.size());
-            for (int c = 0; c < a.size(); c++) {
-                assertEquals(a.get(c), b.get(c), 1e-5, path + " [" + c + "]");
-            }
+        assertEquals(24, cli.size());
+        assertEquals(cli.keySet(), local.keySet());
+        assertEquals(cli.keySet(), cluster.keySet());
+        // Equal bits, not merely close: the executors must round as `percept embed` does (Engine
+        // sizes OpenBLAS's pool itself; the pool Spark's OMP_NUM_THREADS gave them differed by 1e-6).
+        for (String path : cli.keySet()) {
+            assertBitsEqual(cli.get(path), local.get(path), "local mode, " + path);
+            assertBitsEqual(cli.get(path), cluster.get(path), "cluster, " + path);
         }
         try (Stream<Path> unpacked = Files.walk(natives)) {
             assertTrue(unpacked.anyMatch(p -> p.getFileName().toString().equals("libtorch_cpu.so")),
@@ -107,13 +112,25 @@ class StandaloneClusterIT {
         }
     }
 
-    private static Map<String, List<Float>> vectors(SparkSession spark, Path parquet) {
-        Map<String, List<Float>> out = new TreeMap<>();
+    private static Map<String, float[]> vectors(SparkSession spark, Path parquet) {
+        Map<String, float[]> out = new TreeMap<>();
         for (Row r : spark.read().parquet(parquet.toString()).collectAsList()) {
             assertNull(r.getAs("error"));
-            out.put(r.getAs("path"), r.getList(r.fieldIndex("vector")));
+            out.put(r.getAs("path"), EmbeddingTable.vector(r));
         }
         return out;
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int c = 0; c < expected.length; c++) {
+            int e = Float.floatToRawIntBits(expected[c]);
+            int a = Float.floatToRawIntBits(actual[c]);
+            if (e != a) {
+                throw new AssertionError(String.format("%s [%d]: %s (bits %08x) is not `percept embed`'s %s (bits %08x)",
+                        what, c, actual[c], a, expected[c], e));
+            }
+        }
     }
 
     /** Starts a master and two workers (1 core, 2 GB each); returns the master's URL once both workers have registered. */
