@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Alignment training speed and memory, ViT-B/16 (random weights) with LoRA r 16 on qkv, 8 triplets
 # (24 images) per step, 2 threads: PyTorch eager (Debian's python3-torch) in fp32 and bf16, each as
-# installed and with glibc told to keep freed memory, against percept bf16 (as launched, with the
-# same glibc setting, and with --checkpoint-activations). The contenders alternate within each
+# installed and with glibc told to keep freed memory, against percept bf16 through ./percept (which
+# sets that glibc tuning itself, plus MALLOC_ARENA_MAX=1) with and without --checkpoint-activations. The contenders alternate within each
 # round, so a noisy neighbour hurts all of them; the ratios are taken per round, then their median.
 # Needs: apt-get install python3-torch libopenblas0-openmp.
 # Usage: tools/bench/compare_align.sh [threads] [seconds per measurement] [rounds]
@@ -35,9 +35,7 @@ for round in $(seq "$rounds"); do
   run "$round pytorch-bf16" "${pytorch[@]}" --dtype bf16
   run "$round pytorch-bf16-keep" "${keep_memory[@]}" "${pytorch[@]}" --dtype bf16
   run "$round percept-bf16" "${percept[@]}"
-  run "$round percept-bf16-keep" "${keep_memory[@]}" "${percept[@]}"
   run "$round percept-bf16-ckpt" "${percept[@]}" --checkpoint-activations
-  run "$round percept-bf16-ckpt-keep" "${keep_memory[@]}" "${percept[@]}" --checkpoint-activations
 done
 
 /usr/bin/python3 - "$log" <<'EOF'
@@ -62,10 +60,10 @@ def ratio(num, dens, key, best):
             out.append(rows[num][r][key] / ref)
     return out
 print("\nratios per round, then median")
-for num in ("percept-bf16", "percept-bf16-keep", "percept-bf16-ckpt", "percept-bf16-ckpt-keep"):
+for num in ("percept-bf16", "percept-bf16-ckpt"):
     s = ratio(num, ("pytorch-bf16", "pytorch-bf16-keep"), "triplets_per_s", max)
     print(f"speed  {num:24s} / best PyTorch bf16: {' '.join(f'{x:.2f}' for x in s)} -> {med(s):.2f}x")
-for num in ("percept-bf16", "percept-bf16-keep", "percept-bf16-ckpt", "percept-bf16-ckpt-keep"):
+for num in ("percept-bf16", "percept-bf16-ckpt"):
     s = ratio(num, ("pytorch-fp32",), "peak_rss_mb", min)
     print(f"memory {num:24s} / PyTorch fp32 as installed: {' '.join(f'{x:.2f}' for x in s)} -> {med(s):.2f}x")
 EOF

@@ -3,7 +3,7 @@
 # fp32 and bf16, in one run on the same machine, same threads and batch, interleaved over rounds so
 # that a noisy neighbour hurts every contender alike. PyTorch runs as installed and with glibc told to
 # keep freed memory (its best setting on VMs where a fresh page is slow); percept runs through its
-# launcher (which sets that glibc tuning itself) and without it (plain `java -jar`).
+# launcher (which sets that glibc tuning itself).
 # Every percept line also carries the GEMM ceilings measured in that run; the launcher's run also
 # prints a per-operation profile of one block.
 # Needs: apt-get install python3-torch python3-torchvision libopenblas0-openmp.
@@ -26,8 +26,5 @@ for round in $(seq "$rounds"); do
     echo "== round $round: percept $p, launcher"
     ./percept bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" --seconds "$seconds" \
       --profile 2>/dev/null
-    echo "== round $round: percept $p, java -jar (glibc defaults)"
-    java -jar target/percept.jar bench embed --model random-vit-b16 --batch 16 --threads "$threads" --precision "$p" \
-      --seconds "$seconds" 2>/dev/null | grep '^{'
   done
 done

@@ -26,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Alignment epochs per variant. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--max-triplets", defaultValue = "4000", paramLabel = "N",
+    @Option(names = "--max-triplets", defaultValue = "8000", paramLabel = "N",
             description = "Training triplets per variant at most (smaller sources use all they have). Default: ${DEFAULT-VALUE}.")
     int maxTriplets;
 

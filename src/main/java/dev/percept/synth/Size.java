@@ -21,7 +21,7 @@ public record Size(
         int retrievalTrain, int retrievalVal, int viewsPerIdentity) {
 
     /** 64 px, for the demo's tiny ViT (patch 8): renders in seconds. */
-    public static final Size SMALL = new Size("small", 64, 4000, 500, 1000, 600, 200, 800, 60, 100, 25, 60, 20, 20,
+    public static final Size SMALL = new Size("small", 64, 8000, 500, 1000, 600, 200, 800, 60, 100, 25, 60, 20, 20,
             600, 200, 200, 400, 150, 400, 150, 60, 40, 4);
     /** 128 px, about 3.5 times the items of {@link #SMALL}. */
     public static final Size MEDIUM = new Size("medium", 128, 5000, 1000, 1000, 2000, 600, 2800, 200, 350, 80, 200,

@@ -42,6 +42,9 @@ class DemoTest {
         for (String v : new String[] {"nights", "nights-patch", "bapps", "things", "imagenet"}) {
             assertTrue(Files.isRegularFile(dir.resolve("runs").resolve(v).resolve("adapter/adapter_model.safetensors")), v);
             assertTrue(Files.isRegularFile(dir.resolve("results/2afc-" + v + ".json")), v);
+            assertEquals("[\"qkv\",\"proj\",\"fc1\",\"fc2\"]", JsonFiles.readObject(dir.resolve("runs").resolve(v)
+                    .resolve("adapter/adapter_config.json")).get("target_modules").toString(),
+                    v + ": the demo's LoRA covers every linear of a block");
         }
         long before = Files.getLastModifiedTime(dir.resolve("runs/nights/adapter/adapter_model.safetensors")).toMillis();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
