@@ -7,17 +7,20 @@
 # Every percept line also carries the GEMM ceilings measured in that run; the launcher's run also
 # prints a per-operation profile of one block.
 # Needs: apt-get install python3-torch python3-torchvision libopenblas0-openmp.
-# Usage: tools/bench/compare_embed.sh [threads] [seconds per measurement] [rounds]
+# Usage: [PRECISIONS="fp32 bf16"] tools/bench/compare_embed.sh [threads] [seconds per measurement] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 threads="${1:-2}"
 seconds="${2:-30}"
 rounds="${3:-3}"
 export OMP_WAIT_POLICY=PASSIVE
+# The project VM's environment pins OpenBLAS to its AVX2 (Haswell) kernels and a 512 kB L2; left to
+# itself OpenBLAS picks its AVX-512 (Cooperlake) kernels on this CPU, as on a user's machine.
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736)
 ./percept --version >/dev/null # build first, outside the measurements
 for round in $(seq "$rounds"); do
-  for p in fp32 bf16; do
+  for p in ${PRECISIONS:-fp32 bf16}; do
     echo "== round $round: PyTorch eager $p, as installed"
     /usr/bin/python3 tools/bench/pytorch_eager_embed.py --threads "$threads" --batch 16 --seconds "$seconds" --precision "$p"
     echo "== round $round: PyTorch eager $p, malloc tuned"

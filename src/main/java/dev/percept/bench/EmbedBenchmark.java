@@ -88,8 +88,8 @@ public final class EmbedBenchmark {
         long tokens = member.backbone().transformer().prefixTokens()
                 + (long) (p.height() / c.patch()) * (p.width() / c.patch());
         boolean cpu = device == ComputeDevice.CPU;
-        double shapes = cpu ? MatmulRate.gflops(blockShapes(c, batch * tokens), precision, 3) : Double.NaN;
-        double square = cpu ? MatmulRate.gflops(List.of(MatmulRate.square(2048)), precision, 3) : Double.NaN;
+        double shapes = cpu ? MatmulRate.gflops(blockShapes(c, batch * tokens), precision, 5) : Double.NaN;
+        double square = cpu ? MatmulRate.gflops(List.of(MatmulRate.square(2048)), precision, 5) : Double.NaN;
         Map<String, Double> ops = profile && cpu
                 ? BlockProfile.run(new BlockProfile.Dims(batch, tokens, c.hidden(), c.heads(), c.mlpHidden()), precision, 3)
                 : Map.of();
