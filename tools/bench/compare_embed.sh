@@ -13,10 +13,7 @@ cd "$(dirname "$0")/../.."
 threads="${1:-2}"
 seconds="${2:-30}"
 rounds="${3:-3}"
-export OMP_WAIT_POLICY=PASSIVE
-# The project VM's environment pins OpenBLAS to its AVX2 (Haswell) kernels and a 512 kB L2; left to
-# itself OpenBLAS picks its AVX-512 (Cooperlake) kernels on this CPU, as on a user's machine.
-unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+source tools/bench/bench_env.sh
 tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736)
 ./percept --version >/dev/null # build first, outside the measurements
 for round in $(seq "$rounds"); do

@@ -11,11 +11,8 @@ model=$1; n=${2:-2000}; rounds=${3:-2}; side=${4:-160}
 work=${BENCH_DIR:-/tmp/percept-spark-bench}
 mkdir -p "$work"
 [ -d "$work/images" ] || java tools/bench/GenerateImages.java "$work/images" "$n" "$side"
-./mvnw -B -ntp -o -q -f percept-spark/pom.xml dependency:build-classpath -Dmdep.includeScope=provided \
-    -Dmdep.outputFile="$work/classpath.txt" >/dev/null
-spark_cp=$(tr ':' '\n' < "$work/classpath.txt" | grep -v "/dev/percept/\|/org/bytedeco/\|lucene\|picocli" | paste -sd:)
-jvm_opts=$(grep -o '<spark.jvm.options>[^<$]*' percept-spark/pom.xml | head -1 | sed 's/<spark.jvm.options>//')
-export OMP_WAIT_POLICY=PASSIVE
+source tools/bench/bench_env.sh
+spark_classpath "$work"
 for round in $(seq 1 "$rounds"); do
   rm -rf "$work/cli.npy" "$work/cli.json" "$work/spark.parquet"
   /usr/bin/time -f "cli round $round: %e s wall, %U s user + %S s sys CPU, %M KB peak RSS" \

@@ -22,16 +22,14 @@ images=$work/images-$n-$side
 [ -d "$images" ] || java tools/bench/GenerateImages.java "$images" "$n" "$side"
 [ -d "$work/warmup" ] || java tools/bench/GenerateImages.java "$work/warmup" 8 "$side"
 
-./mvnw -B -ntp -o -q -f percept-spark/pom.xml dependency:build-classpath -Dmdep.includeScope=provided \
-    -Dmdep.outputFile="$work/classpath.txt" >/dev/null
-spark_cp=$(tr ':' '\n' < "$work/classpath.txt" | grep -v "/dev/percept/\|/org/bytedeco/\|lucene\|picocli" | paste -sd:)
-jvm_opts=$(grep -o '<spark.jvm.options>[^<$]*' percept-spark/pom.xml | head -1 | sed 's/<spark.jvm.options>//')
+source tools/bench/bench_env.sh
+spark_classpath "$work"
 # A Spark distribution's layout (RELEASE and jars/) linking Spark's jars: what the workers start from.
 home=$work/spark-home
 rm -rf "$home"; mkdir -p "$home/jars"
 echo "Spark 4.2.0 (jars from the Maven class path)" > "$home/RELEASE"
 tr ':' '\n' <<< "$spark_cp" | while read -r j; do ln -sf "$j" "$home/jars/"; done
-export SPARK_HOME=$home SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 OMP_WAIT_POLICY=PASSIVE
+export SPARK_HOME=$home SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
 tick=$(getconf CLK_TCK)
 
 cluster_pids=()

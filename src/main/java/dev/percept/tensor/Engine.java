@@ -44,17 +44,19 @@ public final class Engine {
      */
     static int blasThreads() {
         String set = System.getenv("OPENBLAS_NUM_THREADS");
-        if (set != null && !set.isBlank()) {
-            try {
-                int n = Integer.parseInt(set.strip());
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                throw new PerceptException("OPENBLAS_NUM_THREADS must be a positive whole number, not " + set);
-            }
+        if (set == null || set.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
         }
-        return Runtime.getRuntime().availableProcessors();
+        int n;
+        try {
+            n = Integer.parseInt(set.strip());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n <= 0) {
+            throw new PerceptException("OPENBLAS_NUM_THREADS must be a positive whole number, not " + set);
+        }
+        return n;
     }
 
     private static void load() {
