@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.percept.HeadlessChromium;
 import dev.percept.hub.HubSettings;
 import dev.percept.hub.KnownModels;
 import dev.percept.hub.ModelStore;
@@ -34,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("browser")
 class ServePageChromiumTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -53,8 +52,7 @@ class ServePageChromiumTest {
 
     @Test
     void dropAnImageSeeResultsClickOne() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "headless Chromium not installed at " + CHROMIUM + " (apt-get install chromium; .ci/run does it)");
+        HeadlessChromium.assumeInstalled();
         Path photos = dir.resolve("photos").toAbsolutePath();
         for (int i = 0; i < 6; i++) {
             TestImages.png(photos.resolve("img" + i + ".png"), 100 + i, 0);
@@ -68,9 +66,7 @@ class ServePageChromiumTest {
         }
         Process chromium = null;
         try (SearchServer server = SearchServer.start(served, SearchServer.Limits.DEFAULT, "127.0.0.1", 0)) {
-            chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + dir.resolve("profile"), "--remote-debugging-port=0", "about:blank")
+            chromium = new ProcessBuilder(HeadlessChromium.command(dir.resolve("profile"), "--remote-debugging-port=0", "about:blank"))
                     .redirectErrorStream(true).start();
             try (DevTools page = DevTools.connect(chromium)) {
                 page.call("Page.navigate", Map.of("url", "http://127.0.0.1:" + server.port() + "/"));
@@ -95,7 +91,7 @@ class ServePageChromiumTest {
             }
         } finally {
             if (chromium != null) {
-                chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                HeadlessChromium.stop(chromium);
             }
             served.forEach(s -> {
                 s.model().close();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.percept.HeadlessChromium;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,15 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("browser")
 class ReportChromiumTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
     @TempDir
     Path dir;
 
     @Test
-    void rendersWithEveryImageDecodedAndNoScriptErrors() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "headless Chromium not installed at " + CHROMIUM + " (apt-get install chromium; .ci/run does it)");
+    void rendersWithEveryImageDecodedAndNoScriptErrors() throws Exception {
+        HeadlessChromium.assumeInstalled();
         Path compare = ReportFixtures.write(dir.resolve("compare.json"), ReportFixtures.compare(dir.resolve("img")));
         Path rag = ReportFixtures.write(dir.resolve("rag.json"), ReportFixtures.rag());
         Path report = dir.resolve("report.html");
@@ -61,17 +58,15 @@ class ReportChromiumTest {
 
     private record Run(String stdout, String stderr) {}
 
-    private Run chromium(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + dir.resolve("profile"), "--enable-logging=stderr", "--v=0"));
+    private Run chromium(String... args) throws Exception {
+        List<String> command = new ArrayList<>(HeadlessChromium.command(dir.resolve("profile"), "--enable-logging=stderr", "--v=0"));
         command.addAll(List.of(args));
         Path out = dir.resolve("chromium.out");
         Path err = dir.resolve("chromium.err");
         Process p = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
+            HeadlessChromium.stop(p);
             throw new AssertionError("chromium did not finish within 60 s: " + Files.readString(err));
         }
         assertEquals(0, p.exitValue(), Files.readString(err));
