@@ -23,14 +23,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "World and training seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Alignment epochs per variant. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N", description = "Alignment epochs per variant. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--max-triplets", defaultValue = "8000", paramLabel = "N",
+    @Option(names = "--max-triplets", defaultValue = "6000", paramLabel = "N",
             description = "Training triplets per variant at most (smaller sources use all they have). Default: ${DEFAULT-VALUE}.")
     int maxTriplets;
 
-    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Alignment learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "LR", description = "Alignment learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Compute threads (0: one per core).")

@@ -31,12 +31,16 @@ final class NightsWriter {
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
         StringBuilder judges = new StringBuilder(JUDGES_HEADER).append('\n');
         int id = 0;
-        for (long candidate = 0; id < total; candidate++) {
-            NightsTriplet t = NightsTriplet.draw(Seeds.of(seed, "nights", candidate), sampler);
+        int trainVal = size.nightsTrain() + size.nightsVal();
+        for (long candidate = 0, testCandidate = 0; id < total; ) {
+            // The test split draws from its own stream: it stays put when train or val change size.
+            NightsTriplet t = id < trainVal
+                    ? NightsTriplet.draw(Seeds.of(seed, "nights", candidate++), sampler)
+                    : NightsTriplet.draw(Seeds.of(seed, "nights/test", testCandidate++), sampler);
             if (!t.agreed()) {
                 continue;
             }
-            String split = id < size.nightsTrain() ? "train" : id < size.nightsTrain() + size.nightsVal() ? "val" : "test";
+            String split = id < size.nightsTrain() ? "train" : id < trainVal ? "val" : "test";
             String stem = String.format(Locale.ROOT, "%03d/%03d", id / 1000, id % 1000);
             String ref = "ref/" + stem + ".png";
             String left = "distort/" + stem + "_0.png";

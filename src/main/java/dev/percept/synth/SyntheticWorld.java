@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 public final class SyntheticWorld {
     /** Bumped whenever the same seed would render different files. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     public static final String MANIFEST = "world.json";
 
     private SyntheticWorld() {}

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -116,6 +117,34 @@ class SyntheticWorldTest {
         for (String split : new String[] {"train", "val", "test"}) {
             assertEquals(classes, list(world.resolve("classification/" + split)).size());
         }
+    }
+
+    @Test
+    void theNightsTestSplitStaysPutWhenValGrows() {
+        Size t = Size.TINY;
+        Size moreVal = new Size("tiny", t.imageSize(), t.nightsTrain(), t.nightsVal() + 3, t.nightsTest(), t.bappsTrain(),
+                t.bappsVal(), t.thingsTriplets(), t.thingsPerCategory(), t.imagenetTrain(), t.imagenetVal(), t.classTrain(),
+                t.classVal(), t.classTest(), t.countTrain(), t.countVal(), t.countTest(), t.segTrain(), t.segVal(),
+                t.depthTrain(), t.depthTest(), t.retrievalTrain(), t.retrievalVal(), t.viewsPerIdentity());
+        Path other = dir.resolve("more-val");
+        NightsWriter.write(other, SEED, moreVal, Progress.silent());
+        Map<String, List<String>> before = nightsBySplit(world.resolve("nights/data.csv"));
+        Map<String, List<String>> after = nightsBySplit(other.resolve("data.csv"));
+        assertEquals(before.get("train"), after.get("train"));
+        assertEquals(before.get("val"), after.get("val").subList(0, t.nightsVal()));
+        assertEquals(t.nightsTest(), after.get("test").size());
+        assertEquals(before.get("test"), after.get("test"), "the test split draws from its own stream");
+    }
+
+    /** Each split's rows as description and votes, in order. */
+    private static Map<String, List<String>> nightsBySplit(Path csvFile) {
+        Csv csv = Csv.read(csvFile);
+        Map<String, List<String>> out = new TreeMap<>();
+        for (int row = 0; row < csv.size(); row++) {
+            out.computeIfAbsent(csv.get(row, "split"), k -> new ArrayList<>())
+                    .add(csv.get(row, "prompt") + " " + csv.get(row, "left_vote") + " " + csv.get(row, "votes"));
+        }
+        return out;
     }
 
     @Test
