@@ -27,6 +27,7 @@ import dev.percept.synth.SyntheticWorld;
 import dev.percept.synth.World;
 import dev.percept.tensor.ComputeDevice;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ public final class Demo {
 
         s.log().println();
         s.log().println("Aligned models (LoRA on qkv, proj, fc1 and fc2, " + s.epochs() + " epochs, at most " + s.maxTriplets()
-                + " training triplets each, lr " + s.lr() + "):");
+                + " training triplets each, lr " + BigDecimal.valueOf(s.lr()).stripTrailingZeros().toPlainString() + "):");
         for (Variant v : variants) {
             s.log().printf(Locale.ROOT, "  %-13s %s%n", v.name(), v.source());
         }
