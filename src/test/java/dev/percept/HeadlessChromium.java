@@ -19,7 +19,7 @@ public final class HeadlessChromium {
                 "headless Chromium not installed at " + BINARY + " (apt-get install chromium; .ci/run does it)");
     }
 
-    /** The command line: headless, offline, with its profile in {@code profile} and then {@code args}. */
+    /** The command line, headless and offline, profile in {@code profile}, then {@code args}; the caller may extend it. */
     public static List<String> command(Path profile, String... args) {
         List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",

@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,7 +58,7 @@ class ReportChromiumTest {
     private record Run(String stdout, String stderr) {}
 
     private Run chromium(String... args) throws Exception {
-        List<String> command = new ArrayList<>(HeadlessChromium.command(dir.resolve("profile"), "--enable-logging=stderr", "--v=0"));
+        List<String> command = HeadlessChromium.command(dir.resolve("profile"), "--enable-logging=stderr", "--v=0");
         command.addAll(List.of(args));
         Path out = dir.resolve("chromium.out");
         Path err = dir.resolve("chromium.err");
